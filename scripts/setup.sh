@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything quantize needs from Debian 12's packages. Idempotent: when every package
+# is already present it only checks and returns. Uses sudo when not root.
+set -euo pipefail
+
+packages=(
+  build-essential cmake git          # toolchain
+  libtorch-dev                       # LibTorch 1.13.1 (CPU): models, training, PyTorch peers
+  libopenblas-dev                    # the BLAS LibTorch uses for FP32 GEMM
+  nlohmann-json3-dev                 # JSON: configs, safetensors headers, reports
+  libcli11-dev                       # command-line parsing
+  libfmt-dev                         # formatting
+  libgtest-dev libgmock-dev          # tests
+  libbenchmark-dev                   # bench/
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

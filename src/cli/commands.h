@@ -1,0 +1,15 @@
+// The quantize subcommands. Each file adds one subcommand to the app; the callbacks only parse
+// arguments and call the library (DESIGN.md: the CLI has no logic of its own).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace qz::cli {
+
+void add_train_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_inspect_command(CLI::App& app);
+void add_doctor_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
+
+}  // namespace qz::cli

@@ -1,0 +1,48 @@
+// quantize doctor [--json]: CPU features, BLAS and its kernel, threads, measured FP32 GEMM
+// GFLOP/s and memory read GB/s.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/commands.h"
+#include "cli/common_options.h"
+#include "eval/system_probe.h"
+
+namespace qz::cli {
+namespace {
+
+struct DoctorArgs {
+  CommonOptions common;
+  bool json = false;
+};
+
+void run_doctor(const DoctorArgs& a) {
+  apply_common_options(a.common);
+  const eval::SystemReport report = eval::probe_system(/*measure=*/true);
+  const auto& j = report.json;
+  if (a.json) {
+    write_json_output("-", j);
+    return;
+  }
+  fmt::print("cpu        {}\n", j["cpu"]["brand"].get<std::string>());
+  fmt::print("features   {}\n", fmt::join(j["cpu"]["features"].get<std::vector<std::string>>(), " "));
+  fmt::print("blas       {} core {} ({})\n", j["blas"]["library"].get<std::string>(),
+             j["blas"]["core"].get<std::string>(),
+             report.blas_full_speed ? "full speed" : "GENERIC KERNEL: FP32 runs ~10x slow");
+  fmt::print("threads    {}\n", j["threads"]["torch_intra_op"].get<int>());
+  fmt::print("fp32 gemm  {:.1f} GFLOP/s (1024x1024x1024, median)\n",
+             j["measured"]["fp32_gemm_gflops_1024"].get<double>());
+  fmt::print("memory     {:.1f} GB/s read, one thread (512 MiB, median)\n",
+             j["measured"]["memory_read_gbs_1thread"].get<double>());
+}
+
+}  // namespace
+
+void add_doctor_command(CLI::App& app) {
+  auto args = std::make_shared<DoctorArgs>();
+  CLI::App* cmd = app.add_subcommand("doctor", "Show what this machine gives quantize: CPU, BLAS, speed");
+  cmd->add_flag("--json", args->json, "Print JSON");
+  add_common_options(cmd, args->common);
+  cmd->callback([args] { run_doctor(*args); });
+}
+
+}  // namespace qz::cli

@@ -1,0 +1,60 @@
+// quantize eval MODEL [--data SPEC] [--split test] [--json FILE]
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/common_options.h"
+#include "core/error.h"
+#include "eval/evaluate.h"
+#include "nn/model_file.h"
+#include "report/eval_summary.h"
+
+namespace qz::cli {
+namespace {
+
+struct EvalArgs {
+  CommonOptions common;
+  DataArgs data;
+  std::string model;
+  std::string split = "test";
+  std::string json;
+};
+
+void run_eval(EvalArgs a) {
+  apply_common_options(a.common);
+  const nn::ModelFile file = nn::load_model(a.model);
+  // Without --data, evaluate on the data (and split seed) the model was trained on.
+  const auto& prov = file.provenance;
+  if (a.data.spec.empty()) {
+    QZ_CHECK(prov.contains("data") && prov["data"].is_string(),
+             "[eval] {}: the file does not say which data it was trained on; pass --data", a.model);
+    a.data.spec = prov["data"];
+    if (prov.contains("data_seed") && prov["data_seed"].is_number_unsigned()) a.data.seed = prov["data_seed"];
+    if (prov.contains("seq_len") && prov["seq_len"].is_number_integer()) a.data.seq_len = prov["seq_len"];
+  }
+  const data::Dataset data = data::load_dataset(a.data.spec, to_data_options(a.data));
+  const eval::EvalResult result = eval::evaluate(*file.model, data, a.split);
+  if (a.json != "-") fmt::print("{} on {}\n{}", a.model, data.spec, report::eval_summary(result));
+  if (!a.json.empty()) {
+    nlohmann::json j = result.to_json();
+    j["model"] = a.model;
+    j["data"] = data.spec;
+    write_json_output(a.json, j);
+  }
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model file: accuracy overall and per slice");
+  cmd->add_option("model", args->model, "Model file (.safetensors)")->required();
+  add_data_options(cmd, args->data, "Data to evaluate on (default: the data the model was trained on)");
+  cmd->add_option("--split", args->split, "Split: train, val or test")
+      ->check(CLI::IsMember({"train", "val", "test"}))
+      ->capture_default_str();
+  cmd->add_option("--json", args->json, "Also write the results as JSON to FILE ('-' for stdout)");
+  add_common_options(cmd, args->common);
+  cmd->callback([args] { run_eval(*args); });
+}
+
+}  // namespace qz::cli

@@ -1,0 +1,70 @@
+// quantize inspect FILE [--json]: tensors, dtypes, shapes, bytes and metadata of any
+// safetensors file.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/commands.h"
+#include "cli/common_options.h"
+#include "core/text_table.h"
+#include "io/safetensors.h"
+
+namespace qz::cli {
+namespace {
+
+struct InspectArgs {
+  CommonOptions common;
+  std::string file;
+  bool json = false;
+};
+
+// Metadata values holding JSON are shown as JSON, other strings as they are.
+nlohmann::json metadata_value(const std::string& text) {
+  const auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return parsed.is_discarded() ? nlohmann::json(text) : parsed;
+}
+
+void run_inspect(const InspectArgs& a) {
+  apply_common_options(a.common);
+  const io::SafetensorsFile file = io::SafetensorsFile::open(a.file);
+  uint64_t total = 0;
+  for (const auto& t : file.tensors()) total += t.nbytes();
+  nlohmann::json metadata = nlohmann::json::object();
+  for (const auto& [k, v] : file.metadata()) metadata[k] = metadata_value(v);
+  if (a.json) {
+    nlohmann::json j;
+    j["file"] = a.file;
+    j["file_bytes"] = file.file_size();
+    j["header_bytes"] = file.header_size();
+    j["tensor_bytes"] = total;
+    j["tensors"] = nlohmann::json::array();
+    for (const auto& t : file.tensors())
+      j["tensors"].push_back({{"name", t.name}, {"dtype", io::dtype_name(t.dtype)}, {"shape", t.shape},
+                              {"bytes", t.nbytes()}});
+    j["metadata"] = metadata;
+    write_json_output("-", j);
+    return;
+  }
+  TextTable table({"tensor", "dtype", "shape", "bytes"});
+  for (const auto& t : file.tensors())
+    table.add_row({t.name, std::string(io::dtype_name(t.dtype)), fmt::format("[{}]", fmt::join(t.shape, ", ")),
+                   std::to_string(t.nbytes())});
+  fmt::print("{}: {} bytes ({} header, {} in {} tensors)\n\n{}", a.file, file.file_size(),
+             8 + file.header_size(), total, file.tensors().size(), table.to_text());
+  if (!metadata.empty()) {
+    fmt::print("\nmetadata:\n");
+    for (const auto& [k, v] : metadata.items()) fmt::print("  {}: {}\n", k, v.dump());
+  }
+}
+
+}  // namespace
+
+void add_inspect_command(CLI::App& app) {
+  auto args = std::make_shared<InspectArgs>();
+  CLI::App* cmd = app.add_subcommand("inspect", "List a safetensors file's tensors and metadata");
+  cmd->add_option("file", args->file, "A .safetensors file")->required();
+  cmd->add_flag("--json", args->json, "Print JSON instead of a table");
+  add_common_options(cmd, args->common);
+  cmd->callback([args] { run_inspect(*args); });
+}
+
+}  // namespace qz::cli

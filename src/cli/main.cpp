@@ -1,0 +1,67 @@
+// quantize: compress trained neural networks and measure what each compression costs and buys.
+// Exit codes: 0 success, 2 bad input (one line on stderr), 1 internal failure, 130 interrupted.
+#include <c10/util/Exception.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+
+#include "cli/commands.h"
+#include "core/blas_runtime.h"
+#include "core/error.h"
+#include "io/atomic_file.h"
+
+namespace {
+
+std::string first_line(const std::string& text) {
+  const size_t nl = text.find('\n');
+  return nl == std::string::npos ? text : text.substr(0, nl);
+}
+
+// SIGINT/SIGTERM: remove half-written outputs, say so, exit 130. Async-signal-safe calls only.
+void on_interrupt(int) {
+  qz::io::remove_pending_temporaries();
+  constexpr char kMessage[] = "\nquantize: interrupted; no partial output was kept\n";
+  [[maybe_unused]] auto n = write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
+  _exit(qz::kExitInterrupted);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  qz::ensure_runtime_environment(argv);
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+
+  CLI::App app{"quantize: compress trained neural networks (quantization, pruning, low-rank,\n"
+               "distillation) and measure what each compression costs and buys."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "quantize 0.1.0");
+  qz::cli::add_demo_command(app);
+  qz::cli::add_train_command(app);
+  qz::cli::add_eval_command(app);
+  qz::cli::add_inspect_command(app);
+  qz::cli::add_doctor_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    fmt::print(stderr, "quantize: {} (see --help)\n", first_line(e.what()));
+    return 2;
+  } catch (const qz::InputError& e) {
+    fmt::print(stderr, "quantize: {}\n", first_line(e.what()));
+    return 2;
+  } catch (const qz::Error& e) {
+    fmt::print(stderr, "quantize: {}\n", first_line(e.what()));
+    return 1;
+  } catch (const c10::Error& e) {
+    fmt::print(stderr, "quantize: internal error in LibTorch: {}\n", first_line(e.what_without_backtrace()));
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "quantize: internal error: {}\n", first_line(e.what()));
+    return 1;
+  }
+  return 0;
+}

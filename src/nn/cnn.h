@@ -1,0 +1,24 @@
+// Small CNN classifier: per stage conv3×3 → BatchNorm → ReLU → max-pool 2, then flatten →
+// linear → ReLU → linear head.
+// Config: {"arch":"cnn","input_shape":[C,H,W],"num_classes":K,"channels":[16,32],"hidden":128}.
+#pragma once
+
+#include "nn/model.h"
+
+namespace qz::nn {
+
+class Cnn : public Model {
+ public:
+  explicit Cnn(nlohmann::json config);
+  torch::Tensor forward(const torch::Tensor& x) override;
+  Task task() const override { return Task::Classification; }
+  std::vector<DimGroup> dependency_groups() const override;
+
+ private:
+  std::vector<LayerPtr> convs_;
+  std::vector<torch::nn::BatchNorm2d> norms_;
+  LayerPtr fc_, head_;
+  int64_t final_spatial_ = 1;  // H·W after the last pool
+};
+
+}  // namespace qz::nn

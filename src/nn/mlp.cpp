@@ -1,0 +1,46 @@
+#include "nn/mlp.h"
+
+#include <fmt/format.h>
+
+#include "nn/dense_layers.h"
+#include "nn/model_config.h"
+
+namespace qz::nn {
+namespace {
+std::string fc_name(size_t i, size_t count) {
+  return i + 1 == count ? "head" : fmt::format("fc{}", i + 1);
+}
+}  // namespace
+
+Mlp::Mlp(nlohmann::json config) : Model(std::move(config)) {
+  int64_t in = flat_input_size(config_);
+  const auto hidden = config_.at("hidden").get<std::vector<int64_t>>();
+  std::vector<int64_t> outs = hidden;
+  outs.push_back(config_.at("num_classes").get<int64_t>());
+  fcs_.resize(outs.size());
+  for (size_t i = 0; i < outs.size(); ++i) {
+    const std::string name = fc_name(i, outs.size());
+    add_layer(*this, name, name, fcs_[i], std::make_shared<DenseLinear>(in, outs[i]));
+    in = outs[i];
+  }
+}
+
+torch::Tensor Mlp::forward(const torch::Tensor& x) {
+  torch::Tensor h = x.flatten(1);
+  for (size_t i = 0; i < fcs_.size(); ++i) {
+    h = fcs_[i]->forward(h);
+    if (i + 1 < fcs_.size()) h = torch::relu(h);
+  }
+  return h;
+}
+
+std::vector<DimGroup> Mlp::dependency_groups() const {
+  std::vector<DimGroup> groups;
+  for (size_t i = 0; i + 1 < fcs_.size(); ++i) {
+    const std::string producer = fc_name(i, fcs_.size());
+    groups.push_back({producer + ".out", {producer}, {fc_name(i + 1, fcs_.size())}, {}, 1, 1});
+  }
+  return groups;
+}
+
+}  // namespace qz::nn

@@ -1,0 +1,62 @@
+// The model interface every architecture implements, and the uniform compressible-layer view
+// of DESIGN.md: an ordered list of LayerSlots plus the dimension groups that couple them.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "nn/compressible_layer.h"
+
+namespace qz::nn {
+
+enum class Task { Classification, LanguageModel };
+
+// A set of coupled channels (DepGraph): pruning a channel of the group removes the matching
+// output of every producer, input of every consumer and channel of every passthrough module.
+struct DimGroup {
+  std::string name;
+  std::vector<std::string> producers;    // layers whose output channels form the dimension
+  std::vector<std::string> consumers;    // layers whose input channels are the dimension
+  std::vector<std::string> passthrough;  // norms and embeddings carrying the same channels
+  int64_t consumer_repeat = 1;           // a flatten: each channel feeds this many inputs in a row
+  int64_t unit = 1;                      // channels go in blocks of this size (attention heads)
+};
+
+class Model : public torch::nn::Module {
+ public:
+  explicit Model(nlohmann::json config) : config_(std::move(config)) {}
+
+  // Logits: [batch, classes] for classifiers, [batch, time, vocab] for language models.
+  virtual torch::Tensor forward(const torch::Tensor& x) = 0;
+  virtual Task task() const = 0;
+  // Coupled dimensions between layers (for structured pruning).
+  virtual std::vector<DimGroup> dependency_groups() const = 0;
+
+  // The full config (defaults filled in) that rebuilds this architecture.
+  const nlohmann::json& config() const { return config_; }
+  std::string arch() const { return config_.at("arch").get<std::string>(); }
+
+  // Every compressible layer in forward order.
+  const std::vector<LayerSlot>& layers() const { return slots_; }
+  // The slot named `name`, or nullptr.
+  const LayerSlot* find_layer(const std::string& name) const;
+  // Parameter count over all parameters (dense equivalent for compressed layers).
+  int64_t parameter_count();
+
+ protected:
+  // Registers `layer` as child `local` of `parent` and records its slot under `full`.
+  void add_layer(torch::nn::Module& parent, const std::string& local, const std::string& full,
+                 LayerPtr& holder, LayerPtr layer);
+
+  nlohmann::json config_;
+
+ private:
+  std::vector<LayerSlot> slots_;
+};
+
+using ModelPtr = std::shared_ptr<Model>;
+
+}  // namespace qz::nn

@@ -1,0 +1,100 @@
+#include "nn/model_config.h"
+
+#include "core/error.h"
+#include "core/json_fields.h"
+#include "nn/cnn.h"
+#include "nn/mlp.h"
+#include "nn/transformer.h"
+
+namespace qz::nn {
+
+using nlohmann::json;
+
+namespace {
+constexpr int64_t kMaxDim = 1 << 16;
+constexpr int64_t kMaxVocab = 1 << 20;
+}  // namespace
+
+const std::vector<std::string>& known_archs() {
+  static const std::vector<std::string> archs = {"mlp", "cnn", "transformer"};
+  return archs;
+}
+
+json default_config(const std::string& arch, const std::vector<int64_t>& input_shape,
+                    int64_t outputs, int64_t max_seq) {
+  if (arch == "mlp")
+    return {{"arch", "mlp"}, {"input_shape", input_shape}, {"num_classes", outputs},
+            {"hidden", {256, 128}}};
+  if (arch == "cnn")
+    return {{"arch", "cnn"}, {"input_shape", input_shape}, {"num_classes", outputs},
+            {"channels", {16, 32}}, {"hidden", 128}};
+  if (arch == "transformer")
+    return {{"arch", "transformer"}, {"vocab", outputs}, {"d_model", 128}, {"n_layers", 3},
+            {"n_heads", 4}, {"d_ff", 352}, {"max_seq", max_seq}, {"rope_base", 10000.0}};
+  throw InputError(fmt::format("[config] unknown architecture '{}' (expected mlp, cnn or transformer)",
+                               arch));
+}
+
+json validate_config(const json& config, const std::string& where) {
+  QZ_CHECK(config.is_object(), "[config] {}: expected a JSON object", where);
+  const std::string w = "[config] " + where;
+  const std::string arch = json_string(config, "arch", w);
+  if (arch == "mlp" || arch == "cnn") {
+    json out = config;
+    const auto shape = json_int_list(config, "input_shape", w, 1, kMaxDim, 3);
+    QZ_CHECK(!shape.empty(), "{}: field 'input_shape': expected 1 to 3 dimensions", w);
+    json_int(config, "num_classes", w, 2, kMaxDim);
+    if (arch == "mlp") {
+      json_only_keys(config, {"arch", "input_shape", "num_classes", "hidden"}, w);
+      json_int_list(config, "hidden", w, 1, kMaxDim, 16);
+    } else {
+      json_only_keys(config, {"arch", "input_shape", "num_classes", "channels", "hidden"}, w);
+      QZ_CHECK(shape.size() == 3, "{}: field 'input_shape': a cnn needs [channels, height, width]",
+               w);
+      const auto channels = json_int_list(config, "channels", w, 1, 4096, 4);
+      QZ_CHECK(!channels.empty(), "{}: field 'channels': expected at least one conv stage", w);
+      const int64_t shrink = int64_t{1} << channels.size();
+      QZ_CHECK(shape[1] % shrink == 0 && shape[2] % shrink == 0,
+               "{}: field 'input_shape': height and width must divide by {} for {} pooling stages",
+               w, shrink, channels.size());
+      json_int(config, "hidden", w, 1, kMaxDim);
+    }
+    return out;
+  }
+  if (arch == "transformer") {
+    json_only_keys(config, {"arch", "vocab", "d_model", "n_layers", "n_heads", "d_ff", "max_seq",
+                            "rope_base"},
+                   w);
+    json out = config;
+    json_int(config, "vocab", w, 2, kMaxVocab);
+    const int64_t d = json_int(config, "d_model", w, 2, kMaxDim);
+    json_int(config, "n_layers", w, 1, 256);
+    const int64_t heads = json_int(config, "n_heads", w, 1, 1024);
+    QZ_CHECK(d % heads == 0 && (d / heads) % 2 == 0,
+             "{}: field 'n_heads': d_model {} must split into {} heads of even size", w, d, heads);
+    json_int(config, "d_ff", w, 1, kMaxDim * 4);
+    json_int(config, "max_seq", w, 1, 1 << 20);
+    if (!out.contains("rope_base")) out["rope_base"] = 10000.0;
+    json_number(out, "rope_base", w, 1.0, 1e9);
+    return out;
+  }
+  throw InputError(fmt::format("{}: field 'arch': unknown architecture '{}' (expected mlp, cnn or "
+                               "transformer)",
+                               w, arch));
+}
+
+ModelPtr make_model(const json& config, const std::string& where) {
+  const json valid = validate_config(config, where);
+  const std::string arch = valid["arch"];
+  if (arch == "mlp") return std::make_shared<Mlp>(valid);
+  if (arch == "cnn") return std::make_shared<Cnn>(valid);
+  return std::make_shared<Transformer>(valid);
+}
+
+int64_t flat_input_size(const json& config) {
+  int64_t n = 1;
+  for (const auto& d : config.at("input_shape")) n *= d.get<int64_t>();
+  return n;
+}
+
+}  // namespace qz::nn

@@ -1,0 +1,125 @@
+#include "nn/transformer.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "nn/dense_layers.h"
+
+namespace qz::nn {
+namespace {
+
+// Rotary embedding, "half split" convention: the first and second halves of each head's
+// channels form the rotated pairs.
+torch::Tensor apply_rope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
+  const int64_t half = x.size(-1) / 2;
+  const auto x1 = x.narrow(-1, 0, half);
+  const auto x2 = x.narrow(-1, half, half);
+  return torch::cat({x1 * cos - x2 * sin, x1 * sin + x2 * cos}, -1);
+}
+
+}  // namespace
+
+RmsNormImpl::RmsNormImpl(int64_t dim, double eps) : eps_(eps) {
+  weight = register_parameter("weight", torch::ones({dim}));
+}
+
+torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
+  return x * torch::rsqrt(x.pow(2).mean(-1, true) + eps_) * weight;
+}
+
+BlockImpl::BlockImpl(int64_t d_model, int64_t heads) : n_heads(heads) {
+  attn_norm = register_module("attn_norm", RmsNorm(d_model));
+  mlp_norm = register_module("mlp_norm", RmsNorm(d_model));
+}
+
+torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                 const torch::Tensor& sin) {
+  const int64_t batch = x.size(0), time = x.size(1);
+  const torch::Tensor h = attn_norm->forward(x);
+  // [B, T, D] → [B, H, T, hd]; the head count follows the (possibly pruned) q width.
+  const int64_t width = q->out_features();
+  const int64_t head_dim = width / n_heads;
+  auto split = [&](const torch::Tensor& t) {
+    return t.view({batch, time, n_heads, head_dim}).transpose(1, 2);
+  };
+  const auto qh = apply_rope(split(q->forward(h)), cos, sin);
+  const auto kh = apply_rope(split(k->forward(h)), cos, sin);
+  const auto vh = split(v->forward(h));
+  auto scores = torch::matmul(qh, kh.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim));
+  const auto causal = torch::ones({time, time}, torch::kBool).triu(1);
+  scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
+  const auto attn = torch::matmul(torch::softmax(scores, -1), vh);
+  const torch::Tensor x1 = x + o->forward(attn.transpose(1, 2).reshape({batch, time, width}));
+  const torch::Tensor m = mlp_norm->forward(x1);
+  return x1 + down->forward(torch::silu(gate->forward(m)) * up->forward(m));
+}
+
+Transformer::Transformer(nlohmann::json config) : Model(std::move(config)) {
+  const int64_t vocab = config_.at("vocab"), d = config_.at("d_model");
+  const int64_t layers = config_.at("n_layers"), heads = config_.at("n_heads");
+  const int64_t d_ff = config_.at("d_ff");
+  max_seq_ = config_.at("max_seq");
+  embed_ = register_module("embed", torch::nn::Embedding(vocab, d));
+  {
+    torch::NoGradGuard guard;
+    embed_->weight.normal_(0, 0.02);
+  }
+  auto block_list = register_module("blocks", torch::nn::ModuleList());
+  for (int64_t i = 0; i < layers; ++i) {
+    Block block(d, heads);
+    block_list->push_back(block);
+    const std::string p = fmt::format("blocks.{}.", i);
+    auto linear = [](int64_t in, int64_t out) { return std::make_shared<DenseLinear>(in, out, false); };
+    add_layer(*block, "q", p + "q", block->q, linear(d, d));
+    add_layer(*block, "k", p + "k", block->k, linear(d, d));
+    add_layer(*block, "v", p + "v", block->v, linear(d, d));
+    add_layer(*block, "o", p + "o", block->o, linear(d, d));
+    add_layer(*block, "gate", p + "gate", block->gate, linear(d, d_ff));
+    add_layer(*block, "up", p + "up", block->up, linear(d, d_ff));
+    add_layer(*block, "down", p + "down", block->down, linear(d_ff, d));
+    blocks_.push_back(block);
+  }
+  final_norm_ = register_module("final_norm", RmsNorm(d));
+  add_layer(*this, "head", "head", head_, std::make_shared<DenseLinear>(d, vocab, false));
+
+  const int64_t head_dim = d / heads;
+  const double base = config_.at("rope_base").get<double>();
+  auto inv_freq = torch::pow(base, -torch::arange(0, head_dim, 2, torch::kFloat64) / head_dim);
+  auto angles = torch::outer(torch::arange(max_seq_, torch::kFloat64), inv_freq);
+  rope_cos_ = angles.cos().to(torch::kFloat32);
+  rope_sin_ = angles.sin().to(torch::kFloat32);
+}
+
+torch::Tensor Transformer::forward(const torch::Tensor& tokens) {
+  QZ_CHECK(tokens.dim() == 2, "[transformer] expected tokens [batch, time], got {} dimensions",
+           tokens.dim());
+  const int64_t time = tokens.size(1);
+  QZ_CHECK(time <= max_seq_, "[transformer] sequence of {} tokens exceeds max_seq {}", time, max_seq_);
+  const auto cos = rope_cos_.narrow(0, 0, time);
+  const auto sin = rope_sin_.narrow(0, 0, time);
+  torch::Tensor h = embed_->forward(tokens);
+  for (auto& block : blocks_) h = block->forward(h, cos, sin);
+  return head_->forward(final_norm_->forward(h));
+}
+
+std::vector<DimGroup> Transformer::dependency_groups() const {
+  std::vector<DimGroup> groups;
+  DimGroup residual{"residual", {}, {"head"}, {"embed", "final_norm"}, 1, 1};
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    const std::string p = fmt::format("blocks.{}.", i);
+    residual.producers.push_back(p + "o");
+    residual.producers.push_back(p + "down");
+    for (const char* c : {"q", "k", "v", "gate", "up"}) residual.consumers.push_back(p + c);
+    residual.passthrough.push_back(p + "attn_norm");
+    residual.passthrough.push_back(p + "mlp_norm");
+    const int64_t head_dim = blocks_[i]->q->out_features() / blocks_[i]->n_heads;
+    groups.push_back({p + "heads", {p + "q", p + "k", p + "v"}, {p + "o"}, {}, 1, head_dim});
+    groups.push_back({p + "ffn", {p + "gate", p + "up"}, {p + "down"}, {}, 1, 1});
+  }
+  groups.insert(groups.begin(), residual);
+  return groups;
+}
+
+}  // namespace qz::nn

@@ -1,0 +1,55 @@
+// Decoder-only transformer language model (LLaMA-style): token embedding, n blocks of
+// RMSNorm → causal multi-head attention with rotary positions → residual, RMSNorm → SwiGLU MLP
+// → residual, then a final RMSNorm and a linear head over the vocabulary. No biases.
+// Config: {"arch":"transformer","vocab":V,"d_model":128,"n_layers":3,"n_heads":4,"d_ff":352,
+//          "max_seq":64,"rope_base":10000}.
+#pragma once
+
+#include "nn/model.h"
+
+namespace qz::nn {
+
+// Root-mean-square layer norm: x · rsqrt(mean(x²) + eps) · weight.
+class RmsNormImpl : public torch::nn::Module {
+ public:
+  explicit RmsNormImpl(int64_t dim, double eps = 1e-5);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor weight;
+
+ private:
+  double eps_;
+};
+TORCH_MODULE(RmsNorm);
+
+// One transformer block; its compressible layers are registered by the owning Transformer.
+class BlockImpl : public torch::nn::Module {
+ public:
+  BlockImpl(int64_t d_model, int64_t n_heads);
+  // x: [B, T, D]; cos/sin: [T, head_dim/2] rotary tables for positions of x.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
+
+  RmsNorm attn_norm{nullptr}, mlp_norm{nullptr};
+  LayerPtr q, k, v, o, gate, up, down;
+  int64_t n_heads;
+};
+TORCH_MODULE(Block);
+
+class Transformer : public Model {
+ public:
+  explicit Transformer(nlohmann::json config);
+  // tokens: [B, T] int64 → logits [B, T, vocab].
+  torch::Tensor forward(const torch::Tensor& tokens) override;
+  Task task() const override { return Task::LanguageModel; }
+  std::vector<DimGroup> dependency_groups() const override;
+  int64_t max_seq() const { return max_seq_; }
+
+ private:
+  torch::nn::Embedding embed_{nullptr};
+  std::vector<Block> blocks_;
+  RmsNorm final_norm_{nullptr};
+  LayerPtr head_;
+  int64_t max_seq_;
+  torch::Tensor rope_cos_, rope_sin_;  // [max_seq, head_dim/2], not saved: rebuilt from config
+};
+
+}  // namespace qz::nn

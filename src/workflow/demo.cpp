@@ -1,0 +1,128 @@
+#include "workflow/demo.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "io/atomic_file.h"
+#include "core/error.h"
+#include "nn/model_file.h"
+#include "workflow/build_model.h"
+
+namespace qz::workflow {
+namespace {
+
+struct BuiltinModel {
+  std::string name;
+  std::string arch;
+  std::string data;
+};
+
+const std::vector<BuiltinModel>& builtin_models() {
+  static const std::vector<BuiltinModel> models = {
+      {"mlp", "mlp", "shapes"}, {"cnn", "cnn", "shapes"}, {"transformer", "transformer", "addition"}};
+  return models;
+}
+
+train::TrainOptions demo_train_options(const std::string& arch, const DemoOptions& o) {
+  train::TrainOptions t = train::default_train_options(arch);
+  t.seed = o.seed;
+  t.label = arch;
+  if (o.quick) t.epochs = std::max<int64_t>(1, t.epochs / 5);
+  return t;
+}
+
+}  // namespace
+
+uint64_t stable_hash(const std::string& text) {
+  uint64_t h = 0xCBF29CE484222325ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001B3ULL;
+  }
+  return h;
+}
+
+nlohmann::json DemoReport::to_json() const {
+  nlohmann::json j;
+  j["schema"] = "quantize.report/1";
+  j["variants"] = nlohmann::json::array();
+  for (const auto& v : variants) {
+    nlohmann::json e;
+    e["name"] = v.name;
+    e["method"] = v.method;
+    e["base"] = v.base;
+    e["file"] = v.file;
+    e["bytes"] = v.bytes;
+    e["parameters"] = v.parameters;
+    e["accuracy"] = v.test.accuracy;
+    e["accuracy_drop"] = v.accuracy_drop;
+    e["worst_slice"] = v.test.worst_slice;
+    e["worst_slice_accuracy"] =
+        v.test.worst_slice.empty() ? 0.0 : v.test.slices.at(v.test.worst_slice).accuracy;
+    if (v.test.language_model) e["perplexity"] = v.test.perplexity;
+    e["eval"] = v.test.to_json();
+    e["latency_ms"] = nlohmann::json::object();
+    j["variants"].push_back(e);
+  }
+  return j;
+}
+
+DemoReport run_demo(const DemoOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(fs::path(options.out_dir) / "models", ec);
+  QZ_CHECK(!ec, "[demo] cannot create '{}': {}", options.out_dir, ec.message());
+  data::DataOptions data_options;
+  if (options.quick) data_options.size_scale = 0.25;
+
+  DemoReport report;
+  std::map<std::string, data::Dataset> datasets;
+  for (const BuiltinModel& m : builtin_models()) {
+    if (!datasets.count(m.data)) datasets.emplace(m.data, data::load_dataset(m.data, data_options));
+    const data::Dataset& data = datasets.at(m.data);
+    BuildRequest request;
+    request.arch = m.arch;
+    request.train = demo_train_options(m.arch, options);
+    request.config_source = "built-in " + m.name + " config";
+    // The cache key covers everything that decides the trained weights.
+    const nlohmann::json key = {{"arch", m.arch},
+                                {"data", m.data},
+                                {"size_scale", data_options.size_scale},
+                                {"data_seed", data_options.seed},
+                                {"config", resolve_config(m.arch, request.config_overrides,
+                                                          request.config_source, data)},
+                                {"epochs", request.train.epochs},
+                                {"lr", request.train.lr},
+                                {"batch", request.train.batch},
+                                {"seed", request.train.seed},
+                                {"format", 1}};
+    const std::string file = (fs::path(options.out_dir) / "models" /
+                              fmt::format("{}-{:016x}.safetensors", m.name, stable_hash(key.dump())))
+                                 .string();
+    DemoVariant v;
+    v.name = m.name + "-fp32";
+    v.method = "fp32";
+    v.file = file;
+    if (fs::exists(file)) {
+      nn::ModelFile loaded = nn::load_model(file);
+      v.cached = true;
+      v.parameters = loaded.model->parameter_count();
+      v.test = eval::evaluate(*loaded.model, data, "test");
+    } else {
+      request.out_path = file;
+      request.provenance_extra = {{"data_seed", data_options.seed}, {"demo", true}};
+      const BuiltModel built = build_model(request, data);
+      v.parameters = built.model->parameter_count();
+      v.test = built.test;
+      v.train_seconds = built.training.seconds;
+    }
+    v.bytes = fs::file_size(file);
+    report.variants.push_back(v);
+  }
+  io::write_file_atomically((fs::path(options.out_dir) / "report.json").string(),
+                            report.to_json().dump(2) + "\n");
+  return report;
+}
+
+}  // namespace qz::workflow
