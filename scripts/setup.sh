@@ -12,6 +12,7 @@ packages=(
   libfmt-dev                         # formatting
   libgtest-dev libgmock-dev          # tests
   libbenchmark-dev                   # bench/
+  python3                            # test scripts read the JSON that quantize writes
 )
 
 missing=()

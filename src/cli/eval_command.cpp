@@ -5,6 +5,7 @@
 #include "cli/common_options.h"
 #include "core/error.h"
 #include "eval/evaluate.h"
+#include "io/atomic_file.h"
 #include "nn/model_file.h"
 #include "report/eval_summary.h"
 
@@ -21,6 +22,7 @@ struct EvalArgs {
 
 void run_eval(EvalArgs a) {
   apply_common_options(a.common);
+  if (!a.json.empty() && a.json != "-") io::check_output_path(a.json);
   const nn::ModelFile file = nn::load_model(a.model);
   // Without --data, evaluate on the data (and split seed) the model was trained on.
   const auto& prov = file.provenance;

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "core/json_fields.h"
+#include "io/atomic_file.h"
 #include "report/eval_summary.h"
 #include "workflow/build_model.h"
 
@@ -24,6 +25,8 @@ struct TrainArgs {
 
 void run_train(const TrainArgs& a) {
   apply_common_options(a.common);
+  const std::string out = a.out.empty() ? fmt::format("{}.safetensors", a.arch) : a.out;
+  io::check_output_path(out);
   const std::string spec = a.data.spec.empty() ? workflow::default_data_for(a.arch) : a.data.spec;
   const data::Dataset data = data::load_dataset(spec, to_data_options(a.data));
 
@@ -38,7 +41,7 @@ void run_train(const TrainArgs& a) {
   if (a.batch) request.train.batch = *a.batch;
   if (a.lr) request.train.lr = *a.lr;
   request.train.seed = a.seed;
-  request.out_path = a.out.empty() ? fmt::format("{}.safetensors", a.arch) : a.out;
+  request.out_path = out;
   request.provenance_extra = {{"data_seed", a.data.seed}, {"seq_len", a.data.seq_len}};
 
   const auto built = workflow::build_model(request, data);

@@ -31,6 +31,10 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+// Fails fast, before long work, when `path` could not be written later: its folder is missing
+// or not writable, or the path names a folder.
+void check_output_path(const std::string& path);
+
 // Writes a whole text file atomically.
 void write_file_atomically(const std::string& path, std::string_view content);
 

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Every class of bad input gets exit code 2 and one line on stderr that names the problem,
+# and leaves no output file behind.
+set -u
+QZ=${1:?usage: bad_input.sh path/to/quantize}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+failures=0
+passed=0
+
+# expect_bad "description" "phrase in the message" args...
+expect_bad() {
+  local what=$1 phrase=$2
+  shift 2
+  local err
+  err=$("$QZ" "$@" 2>&1 >/dev/null)
+  local code=$?
+  local lines
+  lines=$(printf '%s\n' "$err" | grep -c .)
+  if [ "$code" -ne 2 ]; then
+    echo "FAIL $what: exit code $code (expected 2): $err"; failures=$((failures + 1)); return
+  fi
+  if [ "$lines" -ne 1 ]; then
+    echo "FAIL $what: $lines lines on stderr (expected 1): $err"; failures=$((failures + 1)); return
+  fi
+  if [[ "$err" != *"$phrase"* ]]; then
+    echo "FAIL $what: message lacks '$phrase': $err"; failures=$((failures + 1)); return
+  fi
+  echo "ok   $what: $err"
+  passed=$((passed + 1))
+}
+
+printf '1,2,0\n3,4,1\n5,6\n' > "$dir/ragged.csv"
+printf '1,2,0\n3,x,1\n' > "$dir/cell.csv"
+printf '1,2,0\n3,4,5000\n' > "$dir/label.csv"
+: > "$dir/empty.csv"
+printf '\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x04\x00\x00\x00\x04abc' > "$dir/trunc-images.idx"
+printf '\x00\x00\x08\x01\x00\x00\x00\x02\x00\x01' > "$dir/labels.idx"
+printf 'P5\n16 16\n255\n' > "$dir/magic-images.idx"
+head -c 4096 /bin/ls > "$dir/garbage.txt"
+printf '{"hidden": [64,' > "$dir/broken.json"
+printf '{"hidden": [64], "dropout": 0.5}' > "$dir/unknown.json"
+printf 'not a model' > "$dir/junk.safetensors"
+printf '\x10\x00\x00\x00\x00\x00\x00\x00{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}' > "$dir/short.safetensors"
+
+expect_bad "csv ragged row"        "line 3"                train --arch mlp --data "csv:$dir/ragged.csv" --out "$dir/o1.safetensors"
+expect_bad "csv non-numeric cell"  "line 2 column 2"       train --arch mlp --data "csv:$dir/cell.csv" --out "$dir/o2.safetensors"
+expect_bad "csv label range"       "out of range"          train --arch mlp --data "csv:$dir/label.csv" --out "$dir/o3.safetensors"
+expect_bad "csv empty file"        "no data rows"          train --arch mlp --data "csv:$dir/empty.csv" --out "$dir/o4.safetensors"
+expect_bad "idx truncated"         "truncated"             train --arch mlp --data "idx:$dir/trunc-images.idx,$dir/labels.idx" --out "$dir/o5.safetensors"
+expect_bad "idx wrong magic"       "wrong magic"           train --arch mlp --data "idx:$dir/magic-images.idx,$dir/labels.idx" --out "$dir/o6.safetensors"
+expect_bad "text binary garbage"   "garbage.txt byte"      train --arch transformer --data "text:$dir/garbage.txt" --out "$dir/o7.safetensors"
+expect_bad "missing data file"     "no such file"          train --arch mlp --data "csv:$dir/nope.csv" --out "$dir/o8.safetensors"
+expect_bad "unknown data"          "unknown data 'mnist'"  train --arch mlp --data mnist --out "$dir/o9.safetensors"
+expect_bad "unknown architecture"  "--arch"                train --arch rnn
+expect_bad "arch/data mismatch"    "--arch transformer"    train --arch mlp --data addition --out "$dir/o10.safetensors"
+expect_bad "config invalid JSON"   "broken.json"           train --arch mlp --config "$dir/broken.json" --out "$dir/o11.safetensors"
+expect_bad "config unknown field"  "unknown field 'dropout'" train --arch mlp --config "$dir/unknown.json" --out "$dir/o12.safetensors"
+expect_bad "out-of-range option"   "--threads"             train --arch mlp --threads -3
+expect_bad "bad epochs"            "--epochs"              train --arch mlp --epochs 0
+expect_bad "output folder missing" "does not exist"        train --arch mlp --epochs 1 --out "$dir/no/such/dir/m.safetensors"
+expect_bad "inspect garbage"       "junk.safetensors"      inspect "$dir/junk.safetensors"
+expect_bad "inspect short file"    "short.safetensors"     inspect "$dir/short.safetensors"
+expect_bad "eval missing model"    "cannot open"           eval "$dir/missing.safetensors"
+expect_bad "eval non-model"        "short.safetensors"     eval "$dir/short.safetensors"
+expect_bad "unknown split"         "--split"               eval "$dir/junk.safetensors" --split holdout
+expect_bad "unknown command"       "frobnicate"            frobnicate
+
+leftovers=$(find "$dir" -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' | wc -l)
+if [ "$leftovers" -ne 0 ]; then
+  echo "FAIL: bad input left output files behind:"; find "$dir" -newer "$dir/short.safetensors"
+  failures=$((failures + 1))
+fi
+echo "$passed passed, $failures failed"
+[ "$failures" -eq 0 ]
