@@ -51,7 +51,10 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   fs::path dest(path_);
   fs::path dir = dest.parent_path().empty() ? fs::path(".") : dest.parent_path();
   QZ_CHECK(fs::is_directory(dir), "[write] {}: folder '{}' does not exist", path_, dir.string());
-  std::string templ = (dir / ("." + dest.filename().string() + ".tmp.XXXXXX")).string();
+  // Appended piecewise: GCC 12 misreports `"." + name + suffix` under -Wrestrict (bug 105329).
+  std::string name = ".";
+  name.append(dest.filename().string()).append(".tmp.XXXXXX");
+  std::string templ = (dir / name).string();
   fd_ = mkstemp(templ.data());
   QZ_CHECK(fd_ >= 0, "[write] {}: cannot create a temporary file in '{}': {}", path_, dir.string(),
            std::strerror(errno));
