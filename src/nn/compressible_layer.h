@@ -7,6 +7,10 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "io/dtype.h"
 
 namespace qz::nn {
 
@@ -35,6 +39,9 @@ class CompressibleLayer : public torch::nn::Module {
   virtual nlohmann::json scheme() const = 0;
   // Bytes of weight storage (packed weights, scales, zero points; bias excluded).
   virtual int64_t weight_bytes() const = 0;
+  // Tensors stored under another file dtype than their LibTorch dtype (FP8 codes live in
+  // uint8 tensors but are F8_E4M3 / F8_E5M2 on disk): (local name, file dtype).
+  virtual std::vector<std::pair<std::string, io::Dtype>> file_dtypes() const { return {}; }
 };
 
 using LayerPtr = std::shared_ptr<CompressibleLayer>;

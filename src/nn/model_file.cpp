@@ -50,8 +50,14 @@ void register_layer_format(const std::string& format, LayerFactory factory) {
 
 void save_model(Model& model, const std::string& path, const nlohmann::json& provenance,
                 const nlohmann::json& metrics) {
+  std::map<std::string, io::Dtype> overrides;
+  for (const auto& slot : model.layers())
+    for (const auto& [local, dtype] : slot.get()->file_dtypes()) overrides[slot.name() + "." + local] = dtype;
   std::vector<io::TensorData> tensors;
-  for (const auto& [name, tensor] : state_tensors(model)) tensors.push_back(to_tensor_data(name, tensor));
+  for (const auto& [name, tensor] : state_tensors(model)) {
+    auto it = overrides.find(name);
+    tensors.push_back(to_tensor_data(name, tensor, it == overrides.end() ? std::nullopt : std::optional(it->second)));
+  }
   nlohmann::json layers = nlohmann::json::object();
   for (const auto& slot : model.layers()) layers[slot.name()] = slot.get()->scheme();
   const std::map<std::string, std::string> metadata = {

@@ -1,0 +1,58 @@
+#include <algorithm>
+#include <cmath>
+
+#include "core/int_grid.h"
+#include "kernels/gemm_u8s8/gemm_u8s8.h"
+
+namespace qz::kernels {
+
+void quantize_rows_u8_ref(const float* x, int64_t m, int64_t k, uint8_t* xq, float* scale, int32_t* zero) {
+  for (int64_t r = 0; r < m; ++r) {
+    const float* row = x + r * k;
+    float lo = 0, hi = 0;
+    for (int64_t c = 0; c < k; ++c) {
+      lo = std::fmin(lo, row[c]);
+      hi = std::fmax(hi, row[c]);
+    }
+    const IntGrid g = make_grid(GridKind::Affine, 8, lo, hi);
+    scale[r] = g.scale;
+    zero[r] = g.zero;
+    for (int64_t c = 0; c < k; ++c) xq[r * k + c] = static_cast<uint8_t>(g.quantize(row[c]));
+  }
+}
+
+void quantize_fixed_u8_ref(const float* x, int64_t count, float scale, int32_t zero, uint8_t* xq) {
+  IntGrid g;
+  g.scale = scale;
+  g.zero = zero;
+  g.qmin = 0;
+  g.qmax = 255;
+  for (int64_t i = 0; i < count; ++i) xq[i] = static_cast<uint8_t>(g.quantize(x[i]));
+}
+
+void weight_row_sums_ref(const int8_t* wq, int64_t n, int64_t k, int32_t* sums) {
+  for (int64_t r = 0; r < n; ++r) {
+    int32_t s = 0;
+    for (int64_t c = 0; c < k; ++c) s += wq[r * k + c];
+    sums[r] = s;
+  }
+}
+
+void gemm_u8s8_f32_ref(const uint8_t* xq, const float* sx, const int32_t* zx, bool x_per_row,
+                       const int8_t* wq, const float* sw, const int32_t* w_row_sums, const float* bias,
+                       int64_t m, int64_t n, int64_t k, float* y) {
+  for (int64_t i = 0; i < m; ++i) {
+    const uint8_t* a = xq + i * k;
+    const float scale_x = x_per_row ? sx[i] : sx[0];
+    const int32_t zero_x = x_per_row ? zx[i] : zx[0];
+    for (int64_t j = 0; j < n; ++j) {
+      const int8_t* b = wq + j * k;
+      int32_t acc = 0;
+      for (int64_t c = 0; c < k; ++c) acc += static_cast<int32_t>(a[c]) * static_cast<int32_t>(b[c]);
+      acc -= zero_x * w_row_sums[j];
+      y[i * n + j] = scale_x * sw[j] * static_cast<float>(acc) + (bias ? bias[j] : 0.0f);
+    }
+  }
+}
+
+}  // namespace qz::kernels

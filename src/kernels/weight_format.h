@@ -1,0 +1,38 @@
+// Packed weight matrices [N, K] as the kernels see them: raw buffers, no LibTorch. The byte
+// layouts are the model file's (core/group_quant.h):
+//
+//   format   codes (data)                      scales                 zeros
+//   F16/BF16 uint16 [N, K]                     —                      —
+//   E4M3/E5M2 uint8 [N, K]                     f32 [N] (per channel)  —
+//   I8       int8 [N, K]                       f32 [N] (per channel)  —
+//   Q4Sym    uint8 [N, ceil(K/2)] (2 per byte) fp16 [N, G]            implicit 8
+//   Q4Asym   uint8 [N, ceil(K/2)]              fp16 [N, G]            uint8 [N, G]
+//   NF4      uint8 [N, ceil(K/2)]              fp16 [N, G] (absmax)   —
+//
+// G = ceil(K / group). Dequantized value: F16/BF16 decode; FP8 decode·scale; I8 q·scale;
+// Q4 (q − zero)·scale; NF4 codebook[q]·scale.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace qz::kernels {
+
+enum class WeightFormat { F32, F16, BF16, E4M3, E5M2, I8, Q4Sym, Q4Asym, NF4 };
+
+// The scheme name used in model files and on the CLI ("int4-sym", "nf4", ...).
+std::string weight_format_name(WeightFormat f);
+
+struct PackedWeightView {
+  WeightFormat format = WeightFormat::F32;
+  int64_t n = 0, k = 0, group = 0;
+  const void* data = nullptr;
+  const void* scales = nullptr;
+  const uint8_t* zeros = nullptr;
+
+  int64_t groups() const { return group > 0 ? (k + group - 1) / group : 1; }
+  // Bytes per stored row of codes.
+  int64_t row_bytes() const;
+};
+
+}  // namespace qz::kernels

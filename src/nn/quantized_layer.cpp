@@ -1,0 +1,289 @@
+#include "nn/quantized_layer.h"
+
+#include <cstring>
+
+#include "core/error.h"
+#include "core/group_quant.h"
+#include "core/minifloat.h"
+#include "kernels/dequant/dequantize.h"
+#include "kernels/gemm_u8s8/gemm_u8s8.h"
+#include "nn/model_file.h"
+
+namespace qz::nn {
+namespace {
+
+using kernels::WeightFormat;
+
+bool sub_byte(WeightFormat f) {
+  return f == WeightFormat::Q4Sym || f == WeightFormat::Q4Asym || f == WeightFormat::NF4;
+}
+bool is_fp8(WeightFormat f) { return f == WeightFormat::E4M3 || f == WeightFormat::E5M2; }
+
+// FP16 bit patterns as a torch half tensor of `shape`.
+torch::Tensor fp16_tensor(const std::vector<float>& values, std::vector<int64_t> shape) {
+  std::vector<int16_t> bits(values.size());
+  for (size_t i = 0; i < values.size(); ++i) bits[i] = static_cast<int16_t>(float_to_fp16(values[i]));
+  return torch::from_blob(bits.data(), shape, torch::kInt16).clone().view(torch::kFloat16);
+}
+
+torch::Tensor u8_tensor(const std::vector<uint8_t>& v, std::vector<int64_t> shape) {
+  return torch::from_blob(const_cast<uint8_t*>(v.data()), shape, torch::kUInt8).clone();
+}
+
+const char* activation_name(ActivationQuant a) {
+  switch (a) {
+    case ActivationQuant::None: return "none";
+    case ActivationQuant::DynamicInt8: return "int8-dynamic";
+    case ActivationQuant::StaticInt8: return "int8-static";
+  }
+  return "none";
+}
+
+std::vector<float> span_to_vector(const float* p, int64_t n) { return std::vector<float>(p, p + n); }
+
+}  // namespace
+
+QuantizedLayer::QuantizedLayer(const CompressibleLayer& dense, const QuantizeOptions& options)
+    : kind_(dense.kind()),
+      geometry_(dense.geometry()),
+      in_(dense.in_features()),
+      out_(dense.out_features()),
+      options_(options) {
+  k_ = kind_ == LayerKind::Conv2d ? in_ * geometry_.kernel * geometry_.kernel : in_;
+  if (!sub_byte(options_.format)) options_.group = 0;
+  QZ_CHECK(!sub_byte(options_.format) || options_.group >= 1, "[quantize] group size must be positive");
+  QZ_CHECK(options_.activations == ActivationQuant::None || options_.format == WeightFormat::I8,
+           "[quantize] int8 activations need int8 weights");
+}
+
+void QuantizedLayer::allocate() {
+  const int64_t groups = sub_byte(options_.format) ? (k_ + options_.group - 1) / options_.group : 1;
+  switch (options_.format) {
+    case WeightFormat::F32: codes_ = torch::zeros({out_, k_}); break;
+    case WeightFormat::F16: codes_ = torch::zeros({out_, k_}, torch::kFloat16); break;
+    case WeightFormat::BF16: codes_ = torch::zeros({out_, k_}, torch::kBFloat16); break;
+    case WeightFormat::E4M3:
+    case WeightFormat::E5M2: codes_ = torch::zeros({out_, k_}, torch::kUInt8); break;
+    case WeightFormat::I8: codes_ = torch::zeros({out_, k_}, torch::kInt8); break;
+    case WeightFormat::Q4Sym:
+    case WeightFormat::Q4Asym:
+    case WeightFormat::NF4: codes_ = torch::zeros({out_, (k_ + 1) / 2}, torch::kUInt8); break;
+  }
+  register_buffer(sub_byte(options_.format) ? "weight_packed" : "weight", codes_);
+  if (is_fp8(options_.format) || options_.format == WeightFormat::I8)
+    scales_ = register_buffer("weight_scale", torch::ones({out_, 1}));
+  if (sub_byte(options_.format))
+    scales_ = register_buffer("weight_scale", torch::ones({out_, groups}, torch::kFloat16));
+  if (options_.format == WeightFormat::Q4Asym)
+    zeros_ = register_buffer("weight_zero_point", torch::zeros({out_, groups}, torch::kUInt8));
+  if (options_.activations == ActivationQuant::StaticInt8) {
+    input_scale_ = register_buffer("input_scale", torch::full({1}, options_.input_scale));
+    input_zero_point_ = register_buffer("input_zero_point", torch::full({1}, options_.input_zero_point, torch::kInt32));
+  }
+}
+
+std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer& dense, const QuantizeOptions& options) {
+  std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, options));
+  q->allocate();
+  const torch::Tensor w = dense.dense_weight().detach().reshape({q->out_, q->k_}).contiguous().to(torch::kFloat32);
+  const std::span<const float> wv(w.data_ptr<float>(), static_cast<size_t>(w.numel()));
+  RangeOptions range;
+  range.rule = parse_range_rule(options.range);
+  range.percentile = options.percentile;
+  const int64_t n = q->out_, k = q->k_;
+  torch::NoGradGuard guard;
+  switch (options.format) {
+    case WeightFormat::F32: q->codes_.copy_(w); break;
+    case WeightFormat::F16: q->codes_.copy_(fp16_tensor(span_to_vector(wv.data(), n * k), {n, k})); break;
+    case WeightFormat::BF16: {
+      std::vector<int16_t> bits(n * k);
+      for (int64_t i = 0; i < n * k; ++i) bits[i] = static_cast<int16_t>(float_to_bf16(wv[i]));
+      q->codes_.copy_(torch::from_blob(bits.data(), {n, k}, torch::kInt16).view(torch::kBFloat16));
+      break;
+    }
+    case WeightFormat::E4M3:
+    case WeightFormat::E5M2: {
+      // Per-channel scale maps each row's absmax to the format's largest value.
+      const MiniFloat f = options.format == WeightFormat::E4M3 ? MiniFloat::E4M3 : MiniFloat::E5M2;
+      std::vector<uint8_t> codes(n * k);
+      for (int64_t r = 0; r < n; ++r) {
+        float absmax = 0;
+        for (int64_t c = 0; c < k; ++c) absmax = std::fmax(absmax, std::fabs(wv[r * k + c]));
+        const float scale = absmax > 0 ? absmax / minifloat_max(f) : 1.0f;
+        q->scales_[r][0] = scale;
+        for (int64_t c = 0; c < k; ++c) codes[r * k + c] = static_cast<uint8_t>(encode_minifloat(wv[r * k + c] / scale, f));
+      }
+      q->codes_.copy_(u8_tensor(codes, {n, k}));
+      break;
+    }
+    case WeightFormat::I8: {
+      const GroupCodes g = quantize_groups(wv, n, k, k, GridKind::SymmetricSigned, 8, range);
+      q->codes_.copy_(u8_tensor(g.codes, {n, k}).view(torch::kInt8));
+      q->scales_.copy_(torch::from_blob(const_cast<float*>(g.scales.data()), {n, 1}, torch::kFloat32));
+      break;
+    }
+    case WeightFormat::Q4Sym:
+    case WeightFormat::Q4Asym:
+    case WeightFormat::NF4: {
+      const GroupCodes g = options.format == WeightFormat::NF4
+                               ? quantize_nf4(wv, n, k, options.group)
+                               : quantize_groups(wv, n, k, options.group,
+                                                 options.format == WeightFormat::Q4Sym ? GridKind::SymmetricOffset
+                                                                                       : GridKind::Affine,
+                                                 4, range, round_to_fp16);
+      q->codes_.copy_(u8_tensor(pack_nibbles(g.codes, n, k), {n, (k + 1) / 2}));
+      q->scales_.copy_(fp16_tensor(g.scales, {n, g.groups()}));
+      if (options.format == WeightFormat::Q4Asym) {
+        std::vector<uint8_t> z(g.zeros.begin(), g.zeros.end());
+        q->zeros_.copy_(u8_tensor(z, {n, g.groups()}));
+      }
+      break;
+    }
+  }
+  const torch::Tensor bias = dense.dense_bias();
+  if (bias.defined()) q->bias_ = q->register_buffer("bias", bias.detach().clone().to(torch::kFloat32));
+  return q;
+}
+
+std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json& scheme, const CompressibleLayer& dense) {
+  const std::string format = scheme.at("format").get<std::string>();
+  const std::string acts = scheme.value("activations", std::string("none"));
+  QuantizeOptions o = options_for_method(
+      acts == "none" ? (format == "int4-sym" || format == "int4-asym" ? std::string("int4") : format) : acts,
+      scheme.value("group", int64_t{128}), format != "int4-asym");
+  std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, o));
+  q->allocate();
+  if (dense.dense_bias().defined()) q->bias_ = q->register_buffer("bias", torch::zeros({q->out_}));
+  return q;
+}
+
+kernels::PackedWeightView QuantizedLayer::view() const {
+  kernels::PackedWeightView v;
+  v.format = options_.format;
+  v.n = out_;
+  v.k = k_;
+  v.group = sub_byte(options_.format) ? options_.group : k_;
+  v.data = codes_.data_ptr();
+  v.scales = scales_.defined() ? scales_.data_ptr() : nullptr;
+  v.zeros = zeros_.defined() ? zeros_.data_ptr<uint8_t>() : nullptr;
+  return v;
+}
+
+torch::Tensor QuantizedLayer::dense_weight() const {
+  auto w = torch::empty({out_, k_});
+  kernels::dequantize_rows_ref(view(), 0, out_, w.data_ptr<float>());
+  if (kind_ == LayerKind::Conv2d) return w.view({out_, in_, geometry_.kernel, geometry_.kernel});
+  return w;
+}
+
+const torch::Tensor& QuantizedLayer::int8_row_sums() {
+  if (!row_sums_.defined()) {
+    row_sums_ = torch::empty({out_}, torch::kInt32);
+    kernels::weight_row_sums_ref(codes_.data_ptr<int8_t>(), out_, k_, row_sums_.data_ptr<int32_t>());
+  }
+  return row_sums_;
+}
+
+torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
+  if (options_.activations == ActivationQuant::None) {
+    const torch::Tensor w = kind_ == LayerKind::Conv2d ? dense_weight().view({out_, k_}) : dense_weight();
+    return torch::nn::functional::linear(x2d, w, bias_);
+  }
+  const torch::Tensor x = x2d.contiguous().to(torch::kFloat32);
+  const int64_t m = x.size(0);
+  auto xq = torch::empty({m, k_}, torch::kUInt8);
+  auto sx = torch::empty({m});
+  auto zx = torch::empty({m}, torch::kInt32);
+  const bool per_row = options_.activations == ActivationQuant::DynamicInt8;
+  if (per_row) {
+    kernels::quantize_rows_u8_ref(x.data_ptr<float>(), m, k_, xq.data_ptr<uint8_t>(), sx.data_ptr<float>(),
+                                  zx.data_ptr<int32_t>());
+  } else {
+    sx[0] = input_scale_[0];
+    zx[0] = input_zero_point_[0];
+    kernels::quantize_fixed_u8_ref(x.data_ptr<float>(), m * k_, input_scale_[0].item<float>(),
+                                   input_zero_point_[0].item<int32_t>(), xq.data_ptr<uint8_t>());
+  }
+  auto y = torch::empty({m, out_});
+  kernels::gemm_u8s8_f32_ref(xq.data_ptr<uint8_t>(), sx.data_ptr<float>(), zx.data_ptr<int32_t>(), per_row,
+                             codes_.data_ptr<int8_t>(), scales_.data_ptr<float>(), int8_row_sums().data_ptr<int32_t>(),
+                             bias_.defined() ? bias_.data_ptr<float>() : nullptr, m, out_, k_, y.data_ptr<float>());
+  return y;
+}
+
+torch::Tensor QuantizedLayer::forward(const torch::Tensor& x) {
+  torch::NoGradGuard guard;
+  if (kind_ == LayerKind::Linear) {
+    auto sizes = x.sizes().vec();
+    const torch::Tensor y = matmul(x.reshape({-1, in_}));
+    sizes.back() = out_;
+    return y.view(sizes);
+  }
+  if (options_.activations == ActivationQuant::None)
+    return torch::conv2d(x, dense_weight(), bias_, geometry_.stride, geometry_.padding);
+  // Integer conv: im2col, then the integer GEMM over every output position.
+  const int64_t batch = x.size(0);
+  const int64_t h = (x.size(2) + 2 * geometry_.padding - geometry_.kernel) / geometry_.stride + 1;
+  const int64_t w = (x.size(3) + 2 * geometry_.padding - geometry_.kernel) / geometry_.stride + 1;
+  const auto cols = torch::nn::functional::unfold(
+      x, torch::nn::functional::UnfoldFuncOptions(geometry_.kernel).padding(geometry_.padding).stride(geometry_.stride));
+  const torch::Tensor y = matmul(cols.transpose(1, 2).reshape({-1, k_}));
+  return y.view({batch, h * w, out_}).permute({0, 2, 1}).reshape({batch, out_, h, w});
+}
+
+nlohmann::json QuantizedLayer::scheme() const {
+  nlohmann::json j = {{"format", kernels::weight_format_name(options_.format)},
+                      {"activations", activation_name(options_.activations)}};
+  if (sub_byte(options_.format)) j["group"] = options_.group;
+  if (options_.format == WeightFormat::Q4Sym || options_.format == WeightFormat::Q4Asym ||
+      options_.format == WeightFormat::I8) {
+    j["bits"] = options_.format == WeightFormat::I8 ? 8 : 4;
+    j["symmetric"] = options_.format != WeightFormat::Q4Asym;
+    j["range"] = options_.range;
+  }
+  return j;
+}
+
+int64_t QuantizedLayer::weight_bytes() const {
+  int64_t bytes = codes_.numel() * codes_.element_size();
+  for (const auto* t : {&scales_, &zeros_, &input_scale_, &input_zero_point_})
+    if (t->defined()) bytes += t->numel() * t->element_size();
+  return bytes;
+}
+
+std::vector<std::pair<std::string, io::Dtype>> QuantizedLayer::file_dtypes() const {
+  if (options_.format == WeightFormat::E4M3) return {{"weight", io::Dtype::F8_E4M3}};
+  if (options_.format == WeightFormat::E5M2) return {{"weight", io::Dtype::F8_E5M2}};
+  return {};
+}
+
+QuantizeOptions options_for_method(const std::string& method, int64_t group, bool symmetric) {
+  QuantizeOptions o;
+  o.group = group;
+  if (method == "fp16") o.format = WeightFormat::F16;
+  else if (method == "bf16") o.format = WeightFormat::BF16;
+  else if (method == "fp8-e4m3") o.format = WeightFormat::E4M3;
+  else if (method == "fp8-e5m2") o.format = WeightFormat::E5M2;
+  else if (method == "int8") o.format = WeightFormat::I8;
+  else if (method == "int8-dynamic") o = {WeightFormat::I8, ActivationQuant::DynamicInt8, group};
+  else if (method == "int8-static") o = {WeightFormat::I8, ActivationQuant::StaticInt8, group};
+  else if (method == "int4") o.format = symmetric ? WeightFormat::Q4Sym : WeightFormat::Q4Asym;
+  else if (method == "nf4") o.format = WeightFormat::NF4;
+  else
+    throw InputError(fmt::format("[quantize] unknown method '{}' (expected fp16, bf16, fp8-e4m3, fp8-e5m2, "
+                                 "int8, int8-dynamic, int8-static, int4 or nf4)", method));
+  return o;
+}
+
+void register_quantized_formats() {
+  static const bool registered = [] {
+    for (const char* f : {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int4-sym", "int4-asym", "nf4"})
+      register_layer_format(f, [](const nlohmann::json& scheme, const CompressibleLayer& dense) -> LayerPtr {
+        return QuantizedLayer::for_scheme(scheme, dense);
+      });
+    return true;
+  }();
+  (void)registered;
+}
+
+}  // namespace qz::nn

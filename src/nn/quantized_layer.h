@@ -1,0 +1,75 @@
+// A linear or conv2d layer whose weight lives only in packed form (bytes in memory = bytes on
+// disk, no hidden FP32 copy) and computes through kernels/. Tensors, named after the
+// compressed-tensors conventions:
+//   weight              F16/BF16/I8/F8 codes [N, K]   (formats with one code per element)
+//   weight_packed       U8 [N, ceil(K/2)]             (int4, nf4: two codes per byte)
+//   weight_scale        F32 [N, 1] (int8, fp8) or F16 [N, G] (int4, nf4)
+//   weight_zero_point   U8 [N, G]                     (int4 asymmetric)
+//   input_scale, input_zero_point  F32 [1], I32 [1]   (int8 static: calibrated activations)
+//   bias                F32 [N]
+// K is in·k·k for a conv (weights flattened per output channel).
+// Activations: weight-only formats dequantize the weight and run FP32 (interim path until the
+// fused kernels land); int8-dynamic quantizes activations per row at run time, int8-static with
+// the calibrated input grid, both through the u8×s8 integer GEMM.
+#pragma once
+
+#include "kernels/weight_format.h"
+#include "nn/compressible_layer.h"
+
+namespace qz::nn {
+
+enum class ActivationQuant { None, DynamicInt8, StaticInt8 };
+
+struct QuantizeOptions {
+  kernels::WeightFormat format = kernels::WeightFormat::I8;
+  ActivationQuant activations = ActivationQuant::None;
+  int64_t group = 128;               // int4 / nf4 (nf4 default block 64 is set by the caller)
+  std::string range = "minmax";      // minmax | percentile | mse (integer formats)
+  double percentile = 99.99;
+  float input_scale = 1.0f;          // static activations
+  int32_t input_zero_point = 0;
+};
+
+class QuantizedLayer : public CompressibleLayer {
+ public:
+  // Quantizes a dense layer.
+  static std::shared_ptr<QuantizedLayer> quantize(const CompressibleLayer& dense, const QuantizeOptions& options);
+  // An empty layer shaped for `scheme` (a model file's quantization_config entry), to be
+  // filled by loading; `dense` gives kind, shape and geometry.
+  static std::shared_ptr<QuantizedLayer> for_scheme(const nlohmann::json& scheme, const CompressibleLayer& dense);
+
+  torch::Tensor forward(const torch::Tensor& x) override;
+  LayerKind kind() const override { return kind_; }
+  int64_t in_features() const override { return in_; }
+  int64_t out_features() const override { return out_; }
+  ConvGeometry geometry() const override { return geometry_; }
+  torch::Tensor dense_weight() const override;
+  torch::Tensor dense_bias() const override { return bias_; }
+  nlohmann::json scheme() const override;
+  int64_t weight_bytes() const override;
+  std::vector<std::pair<std::string, io::Dtype>> file_dtypes() const override;
+
+  const QuantizeOptions& options() const { return options_; }
+  kernels::PackedWeightView view() const;
+
+ private:
+  QuantizedLayer(const CompressibleLayer& dense, const QuantizeOptions& options);
+  void allocate();
+  torch::Tensor matmul(const torch::Tensor& x2d);  // [M, K] → [M, N] + bias
+  const torch::Tensor& int8_row_sums();
+
+  LayerKind kind_;
+  ConvGeometry geometry_;
+  int64_t in_ = 0, out_ = 0, k_ = 0;
+  QuantizeOptions options_;
+  torch::Tensor codes_, scales_, zeros_, bias_, input_scale_, input_zero_point_;
+  torch::Tensor row_sums_;  // derived from the int8 codes on first use; not saved
+};
+
+// Scheme name → options ("int4" with sym/asym, "int8-dynamic", ...). InputError for unknown names.
+QuantizeOptions options_for_method(const std::string& method, int64_t group, bool symmetric);
+
+// Registers the loader of every quantized scheme format with the model-file reader.
+void register_quantized_formats();
+
+}  // namespace qz::nn
