@@ -3,13 +3,14 @@
 //
 //   format   codes (data)                      scales                 zeros
 //   F16/BF16 uint16 [N, K]                     —                      —
-//   E4M3/E5M2 uint8 [N, K]                     f32 [N] (per channel)  —
-//   I8       int8 [N, K]                       f32 [N] (per channel)  —
+//   E4M3/E5M2 uint8 [N, K]                     fp16 [N] (per channel) —
+//   I8       int8 [N, K]                       fp16 [N] (per channel) —
 //   Q4Sym    uint8 [N, ceil(K/2)] (2 per byte) fp16 [N, G]            implicit 8
 //   Q4Asym   uint8 [N, ceil(K/2)]              fp16 [N, G]            uint8 [N, G]
 //   NF4      uint8 [N, ceil(K/2)]              fp16 [N, G] (absmax)   —
 //
-// G = ceil(K / group). Dequantized value: F16/BF16 decode; FP8 decode·scale; I8 q·scale;
+// G = ceil(K / group). Scales are FP16 for every format (as compressed-tensors stores them in the
+// model's half dtype); the integer GEMM takes its per-channel scales as f32 separately. Dequantized value: F16/BF16 decode; FP8 decode·scale; I8 q·scale;
 // Q4 (q − zero)·scale; NF4 codebook[q]·scale.
 #pragma once
 

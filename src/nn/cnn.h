@@ -1,6 +1,6 @@
 // Small CNN classifier: per stage conv3×3 → BatchNorm → ReLU → max-pool 2, then flatten →
 // linear → ReLU → linear head.
-// Config: {"arch":"cnn","input_shape":[C,H,W],"num_classes":K,"channels":[16,32],"hidden":128}.
+// Config: {"arch":"cnn","input_shape":[C,H,W],"num_classes":K,"channels":[32,64],"hidden":256}.
 #pragma once
 
 #include "nn/model.h"

@@ -1,5 +1,5 @@
 // Multi-layer perceptron classifier: flatten → (linear → ReLU)* → linear head.
-// Config: {"arch":"mlp","input_shape":[C,H,W] or [F],"num_classes":K,"hidden":[256,128]}.
+// Config: {"arch":"mlp","input_shape":[C,H,W] or [F],"num_classes":K,"hidden":[512,512]}.
 #pragma once
 
 #include "nn/model.h"

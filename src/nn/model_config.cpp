@@ -24,10 +24,10 @@ json default_config(const std::string& arch, const std::vector<int64_t>& input_s
                     int64_t outputs, int64_t max_seq) {
   if (arch == "mlp")
     return {{"arch", "mlp"}, {"input_shape", input_shape}, {"num_classes", outputs},
-            {"hidden", {256, 128}}};
+            {"hidden", {512, 512}}};
   if (arch == "cnn")
     return {{"arch", "cnn"}, {"input_shape", input_shape}, {"num_classes", outputs},
-            {"channels", {16, 32}}, {"hidden", 128}};
+            {"channels", {32, 64}}, {"hidden", 256}};
   if (arch == "transformer")
     return {{"arch", "transformer"}, {"vocab", outputs}, {"d_model", 128}, {"n_layers", 3},
             {"n_heads", 4}, {"d_ff", 352}, {"max_seq", max_seq}, {"rope_base", 10000.0}};

@@ -10,6 +10,7 @@
 #include "core/json_fields.h"
 #include "io/safetensors.h"
 #include "nn/model_config.h"
+#include "nn/quantized_layer.h"
 #include "nn/tensor_bytes.h"
 
 namespace qz::nn {
@@ -72,6 +73,7 @@ void save_model(Model& model, const std::string& path, const nlohmann::json& pro
 }
 
 ModelFile load_model(const std::string& path) {
+  register_quantized_formats();
   const io::SafetensorsFile file = io::SafetensorsFile::open(path);
   auto format = file.metadata().find("format");
   QZ_CHECK(format != file.metadata().end() && format->second == kFormat,

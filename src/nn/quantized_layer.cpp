@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/group_quant.h"
+#include "core/int_grid.h"
 #include "core/minifloat.h"
 #include "kernels/dequant/dequantize.h"
 #include "kernels/gemm_u8s8/gemm_u8s8.h"
@@ -71,7 +72,7 @@ void QuantizedLayer::allocate() {
   }
   register_buffer(sub_byte(options_.format) ? "weight_packed" : "weight", codes_);
   if (is_fp8(options_.format) || options_.format == WeightFormat::I8)
-    scales_ = register_buffer("weight_scale", torch::ones({out_, 1}));
+    scales_ = register_buffer("weight_scale", torch::ones({out_, 1}, torch::kFloat16));
   if (sub_byte(options_.format))
     scales_ = register_buffer("weight_scale", torch::ones({out_, groups}, torch::kFloat16));
   if (options_.format == WeightFormat::Q4Asym)
@@ -106,20 +107,23 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer
       // Per-channel scale maps each row's absmax to the format's largest value.
       const MiniFloat f = options.format == WeightFormat::E4M3 ? MiniFloat::E4M3 : MiniFloat::E5M2;
       std::vector<uint8_t> codes(n * k);
+      std::vector<float> scales(n);
       for (int64_t r = 0; r < n; ++r) {
         float absmax = 0;
         for (int64_t c = 0; c < k; ++c) absmax = std::fmax(absmax, std::fabs(wv[r * k + c]));
-        const float scale = absmax > 0 ? absmax / minifloat_max(f) : 1.0f;
-        q->scales_[r][0] = scale;
+        float scale = round_to_fp16(absmax / minifloat_max(f));
+        if (!(scale > 0)) scale = 1.0f;
+        scales[r] = scale;
         for (int64_t c = 0; c < k; ++c) codes[r * k + c] = static_cast<uint8_t>(encode_minifloat(wv[r * k + c] / scale, f));
       }
       q->codes_.copy_(u8_tensor(codes, {n, k}));
+      q->scales_.copy_(fp16_tensor(scales, {n, 1}));
       break;
     }
     case WeightFormat::I8: {
-      const GroupCodes g = quantize_groups(wv, n, k, k, GridKind::SymmetricSigned, 8, range);
+      const GroupCodes g = quantize_groups(wv, n, k, k, GridKind::SymmetricSigned, 8, range, round_to_fp16);
       q->codes_.copy_(u8_tensor(g.codes, {n, k}).view(torch::kInt8));
-      q->scales_.copy_(torch::from_blob(const_cast<float*>(g.scales.data()), {n, 1}, torch::kFloat32));
+      q->scales_.copy_(fp16_tensor(g.scales, {n, 1}));
       break;
     }
     case WeightFormat::Q4Sym:
@@ -176,12 +180,11 @@ torch::Tensor QuantizedLayer::dense_weight() const {
   return w;
 }
 
-const torch::Tensor& QuantizedLayer::int8_row_sums() {
-  if (!row_sums_.defined()) {
-    row_sums_ = torch::empty({out_}, torch::kInt32);
-    kernels::weight_row_sums_ref(codes_.data_ptr<int8_t>(), out_, k_, row_sums_.data_ptr<int32_t>());
-  }
-  return row_sums_;
+void QuantizedLayer::prepare_int8() {
+  if (row_sums_.defined()) return;
+  float_scales_ = scales_.to(torch::kFloat32).contiguous();
+  row_sums_ = torch::empty({out_}, torch::kInt32);
+  kernels::weight_row_sums_ref(codes_.data_ptr<int8_t>(), out_, k_, row_sums_.data_ptr<int32_t>());
 }
 
 torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
@@ -189,6 +192,7 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
     const torch::Tensor w = kind_ == LayerKind::Conv2d ? dense_weight().view({out_, k_}) : dense_weight();
     return torch::nn::functional::linear(x2d, w, bias_);
   }
+  prepare_int8();
   const torch::Tensor x = x2d.contiguous().to(torch::kFloat32);
   const int64_t m = x.size(0);
   auto xq = torch::empty({m, k_}, torch::kUInt8);
@@ -206,7 +210,7 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
   }
   auto y = torch::empty({m, out_});
   kernels::gemm_u8s8_f32_ref(xq.data_ptr<uint8_t>(), sx.data_ptr<float>(), zx.data_ptr<int32_t>(), per_row,
-                             codes_.data_ptr<int8_t>(), scales_.data_ptr<float>(), int8_row_sums().data_ptr<int32_t>(),
+                             codes_.data_ptr<int8_t>(), float_scales_.data_ptr<float>(), row_sums_.data_ptr<int32_t>(),
                              bias_.defined() ? bias_.data_ptr<float>() : nullptr, m, out_, k_, y.data_ptr<float>());
   return y;
 }

@@ -3,7 +3,8 @@
 // compressed-tensors conventions:
 //   weight              F16/BF16/I8/F8 codes [N, K]   (formats with one code per element)
 //   weight_packed       U8 [N, ceil(K/2)]             (int4, nf4: two codes per byte)
-//   weight_scale        F32 [N, 1] (int8, fp8) or F16 [N, G] (int4, nf4)
+//   weight_scale        F16 [N, 1] (int8, fp8: per channel) or [N, G] (int4, nf4: per group);
+//                       scales are rounded to FP16 before the codes are chosen
 //   weight_zero_point   U8 [N, G]                     (int4 asymmetric)
 //   input_scale, input_zero_point  F32 [1], I32 [1]   (int8 static: calibrated activations)
 //   bias                F32 [N]
@@ -56,14 +57,14 @@ class QuantizedLayer : public CompressibleLayer {
   QuantizedLayer(const CompressibleLayer& dense, const QuantizeOptions& options);
   void allocate();
   torch::Tensor matmul(const torch::Tensor& x2d);  // [M, K] → [M, N] + bias
-  const torch::Tensor& int8_row_sums();
+  void prepare_int8();  // weight row sums and f32 scales for the integer GEMM
 
   LayerKind kind_;
   ConvGeometry geometry_;
   int64_t in_ = 0, out_ = 0, k_ = 0;
   QuantizeOptions options_;
   torch::Tensor codes_, scales_, zeros_, bias_, input_scale_, input_zero_point_;
-  torch::Tensor row_sums_;  // derived from the int8 codes on first use; not saved
+  torch::Tensor row_sums_, float_scales_;  // derived on first int8 use; not saved
 };
 
 // Scheme name → options ("int4" with sym/asym, "int8-dynamic", ...). InputError for unknown names.

@@ -46,7 +46,7 @@ TrainOptions default_train_options(const std::string& arch) {
     o.lr = 2e-3;
     o.batch = 128;
   } else if (arch == "cnn") {
-    o.epochs = 10;
+    o.epochs = 6;
     o.lr = 3e-3;
     o.batch = 128;
   } else {  // transformer: one epoch of 120k sums reaches ~100% exact match

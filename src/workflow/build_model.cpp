@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "core/error.h"
 #include "nn/model_config.h"
 #include "nn/model_file.h"
@@ -44,10 +46,20 @@ nlohmann::json resolve_config(const std::string& arch, const nlohmann::json& ove
   return config;
 }
 
+nlohmann::json compact_numbers(nlohmann::json j) {
+  if (j.is_number_float()) {
+    const double x = j.get<double>();
+    return std::isfinite(x) ? nlohmann::json(std::stod(fmt::format("{:.6g}", x))) : nlohmann::json(nullptr);
+  }
+  if (j.is_structured())
+    for (auto& v : j) v = compact_numbers(v);
+  return j;
+}
+
 nlohmann::json stored_metrics(const eval::EvalResult& result) {
   nlohmann::json j = result.to_json();
   j.erase("seconds");
-  return j;
+  return compact_numbers(j);
 }
 
 BuiltModel build_model(const BuildRequest& request, const data::Dataset& data) {

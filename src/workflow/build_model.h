@@ -44,4 +44,8 @@ BuiltModel build_model(const BuildRequest& request, const data::Dataset& data);
 // same command, seed and thread count write byte-identical files.
 nlohmann::json stored_metrics(const eval::EvalResult& result);
 
+// `j` with every floating-point number rounded to 6 significant digits (non-finite → null):
+// metadata stays small and readable.
+nlohmann::json compact_numbers(nlohmann::json j);
+
 }  // namespace qz::workflow

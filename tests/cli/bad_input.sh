@@ -66,6 +66,16 @@ expect_bad "eval non-model"        "short.safetensors"     eval "$dir/short.safe
 expect_bad "unknown split"         "--split"               eval "$dir/junk.safetensors" --split holdout
 expect_bad "unknown command"       "frobnicate"            frobnicate
 
+# compress: a real model to start from.
+"$QZ" train --arch mlp --epochs 1 --out "$dir/model.safetensors" --quiet > /dev/null
+touch "$dir/short.safetensors"
+expect_bad "compress unknown method"  "--method"            compress "$dir/model.safetensors" --method int3 --out "$dir/c1.safetensors"
+expect_bad "compress unknown layer"   "unknown layer 'fc9'" compress "$dir/model.safetensors" --method int8 --exclude fc9 --out "$dir/c2.safetensors"
+expect_bad "compress sym and asym"    "exclude each other"  compress "$dir/model.safetensors" --method int4 --sym --asym --out "$dir/c3.safetensors"
+expect_bad "compress bad group"       "--group"             compress "$dir/model.safetensors" --method int4 --group 0 --out "$dir/c4.safetensors"
+expect_bad "compress non-model"       "junk.safetensors"    compress "$dir/junk.safetensors" --method int8 --out "$dir/c5.safetensors"
+expect_bad "compress missing folder"  "does not exist"      compress "$dir/model.safetensors" --method int8 --out "$dir/no/dir/c6.safetensors"
+
 leftovers=$(find "$dir" -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' | wc -l)
 if [ "$leftovers" -ne 0 ]; then
   echo "FAIL: bad input left output files behind:"; find "$dir" -newer "$dir/short.safetensors"

@@ -14,6 +14,10 @@ grep -q "worst slice" eval.txt
 grep -q "fc1.weight" inspect.txt
 "$QZ" inspect mlp.safetensors --json > inspect.json
 "$QZ" doctor --json > doctor.json
+"$QZ" compress mlp.safetensors --method int4 --sym --group 64 --out mlp-int4.safetensors --quiet > compress.txt
+grep -q "smaller" compress.txt
+"$QZ" eval mlp-int4.safetensors --json eval-int4.json --quiet > /dev/null
+"$QZ" inspect mlp-int4.safetensors --json > inspect-int4.json
 # No temporary files left beside the outputs.
 [ -z "$(find . -name '.*.tmp.*')" ]
 
@@ -32,6 +36,16 @@ assert i["metadata"]["format"] == "quantize"
 assert i["metadata"]["config"]["arch"] == "mlp"
 assert i["metadata"]["quantization_config"]["layers"]["fc1"]["format"] == "fp32"
 assert i["file_bytes"] == 8 + i["header_bytes"] + i["tensor_bytes"]
+q = json.load(open("inspect-int4.json"))
+tensors = {t["name"]: t for t in q["tensors"]}
+assert tensors["fc1.weight_packed"]["dtype"] == "U8" and tensors["fc1.weight_packed"]["shape"] == [512, 128]
+assert tensors["fc1.weight_scale"]["dtype"] == "F16" and tensors["fc1.weight_scale"]["shape"] == [512, 4]
+scheme = q["metadata"]["quantization_config"]["layers"]["fc1"]
+assert scheme == {"format": "int4-sym", "group": 64, "bits": 4, "symmetric": True, "range": "minmax", "activations": "none"}, scheme
+assert q["metadata"]["provenance"]["step"] == "compress"
+e4 = json.load(open("eval-int4.json"))
+stored = q["metadata"]["metrics"]["test"]["accuracy"]
+assert abs(e4["accuracy"] - stored) < 1e-5, (e4["accuracy"], stored)  # the reloaded file measures the same
 d = json.load(open("doctor.json"))
 assert d["blas"]["full_speed"], d["blas"]
 assert d["measured"]["fp32_gemm_gflops_1024"] > 0

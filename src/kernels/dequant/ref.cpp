@@ -38,12 +38,12 @@ void dequantize_rows_ref(const PackedWeightView& w, int64_t row_begin, int64_t r
       case WeightFormat::E4M3:
       case WeightFormat::E5M2: {
         const MiniFloat f = w.format == WeightFormat::E4M3 ? MiniFloat::E4M3 : MiniFloat::E5M2;
-        const float s = static_cast<const float*>(w.scales)[r];
+        const float s = fp16_to_float(static_cast<const uint16_t*>(w.scales)[r]);
         for (int64_t c = 0; c < k; ++c) o[c] = decode_minifloat(row[c], f) * s;
         break;
       }
       case WeightFormat::I8: {
-        const float s = static_cast<const float*>(w.scales)[r];
+        const float s = fp16_to_float(static_cast<const uint16_t*>(w.scales)[r]);
         for (int64_t c = 0; c < k; ++c) o[c] = static_cast<float>(static_cast<int8_t>(row[c])) * s;
         break;
       }

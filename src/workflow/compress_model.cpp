@@ -1,0 +1,58 @@
+#include "workflow/compress_model.h"
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "nn/model_file.h"
+#include "workflow/build_model.h"
+
+namespace qz::workflow {
+
+CompressResult compress_model_file(const CompressRequest& request) {
+  nn::ModelFile file = nn::load_model(request.in_path);
+  CompressResult result;
+  result.base_bytes = file.file_bytes;
+  result.data_spec = request.data.spec;
+
+  torch::Tensor calibration;
+  std::optional<data::Dataset> data;
+  if (!request.data.spec.empty()) {
+    data = data::load_dataset(request.data.spec, request.data.options);
+    QZ_CHECK(request.calib_samples >= 1, "[compress] --calib must be at least 1");
+    calibration = data->train.head(request.calib_samples).inputs;
+    if (calibration.size(0) < request.calib_samples)
+      fmt::print(stderr, "warning: only {} calibration samples available (asked for {})\n",
+                 calibration.size(0), request.calib_samples);
+    result.base = eval::evaluate(*file.model, *data, "test");
+  }
+  result.layers = compress::quantize_model(*file.model, request.plan, calibration);
+  if (data) {
+    result.compressed = eval::evaluate(*file.model, *data, "test");
+    result.evaluated = true;
+  }
+
+  nlohmann::json provenance = file.provenance;
+  provenance["step"] = "compress";
+  provenance["source"] = std::filesystem::path(request.in_path).filename().string();
+  provenance["compress"] = {{"method", request.plan.method},   {"group", request.plan.group},
+                            {"symmetric", request.plan.symmetric}, {"range", request.plan.range},
+                            {"observer", request.plan.observer},   {"exclude", request.plan.exclude},
+                            {"layer_methods", request.plan.layer_methods},
+                            {"calib_samples", request.calib_samples}};
+  if (data) {
+    provenance["data"] = data->spec;
+    provenance["data_seed"] = request.data.options.seed;
+  }
+  nlohmann::json metrics = nlohmann::json::object();
+  metrics["layers"] = nlohmann::json::array();
+  for (const auto& l : result.layers) metrics["layers"].push_back(compact_numbers(l.to_json()));
+  if (result.evaluated) {
+    metrics["test"] = stored_metrics(result.compressed);
+    metrics["base_accuracy"] = compact_numbers(result.base.accuracy);
+  }
+  nn::save_model(*file.model, request.out_path, provenance, metrics);
+  result.out_bytes = std::filesystem::file_size(request.out_path);
+  return result;
+}
+
+}  // namespace qz::workflow

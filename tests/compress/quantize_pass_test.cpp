@@ -1,0 +1,140 @@
+#include "compress/quantize_pass.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/minifloat.h"
+#include "io/safetensors.h"
+#include "nn/model_config.h"
+#include "nn/model_file.h"
+#include "nn/quantized_layer.h"
+
+namespace qz::compress {
+namespace {
+
+namespace fs = std::filesystem;
+
+nn::ModelPtr model(const std::string& arch) {
+  torch::manual_seed(0);
+  auto m = nn::make_model(nn::default_config(arch, {1, 16, 16}, arch == "transformer" ? 256 : 12, 16), "test");
+  m->eval();
+  return m;
+}
+
+torch::Tensor inputs(const std::string& arch, int64_t n = 64) {
+  torch::manual_seed(1);
+  if (arch == "transformer") return torch::randint(0, 256, {n, 12}, torch::kInt64);
+  return torch::rand({n, 1, 16, 16});
+}
+
+double relative_error(const torch::Tensor& a, const torch::Tensor& b) {
+  return ((a - b).norm() / b.norm()).item<double>();
+}
+
+TEST(QuantizePass, EveryMethodOnEveryArchitectureStaysCloseToFp32) {
+  const std::map<std::string, double> tolerance = {{"fp16", 1e-3}, {"bf16", 1e-2},        {"fp8-e4m3", 0.08},
+                                                   {"fp8-e5m2", 0.15}, {"int8", 0.02},     {"int8-dynamic", 0.03},
+                                                   {"int8-static", 0.06}, {"int4", 0.35},   {"nf4", 0.35}};
+  for (const std::string arch : {"mlp", "cnn", "transformer"}) {
+    for (const auto& [method, tol] : tolerance) {
+      auto m = model(arch);
+      const auto x = inputs(arch);
+      torch::NoGradGuard g;
+      const auto reference = m->forward(x);
+      QuantizePlan plan;
+      plan.method = method;
+      const auto reports = quantize_model(*m, plan, x);
+      EXPECT_EQ(reports.size(), m->layers().size());
+      for (const auto& r : reports) {
+        EXPECT_LT(r.weight_bytes, r.dense_bytes) << arch << " " << method << " " << r.layer;
+        EXPECT_GT(r.sqnr_db, 8.0) << arch << " " << method << " " << r.layer;
+      }
+      for (const auto& slot : m->layers()) EXPECT_NE(slot.get()->scheme()["format"], "fp32") << slot.name();
+      EXPECT_LT(relative_error(m->forward(x), reference), tol) << arch << " " << method;
+    }
+  }
+}
+
+TEST(QuantizePass, StoredBytesShrinkByTheFormatsWidth) {
+  auto m = model("mlp");
+  QuantizePlan plan;
+  plan.method = "int4";
+  const auto reports = quantize_model(*m, plan, {});
+  for (const auto& r : reports) {
+    // 4 bits per weight plus an FP16 scale and a U8 zero point per 128 weights.
+    const double bits = 8.0 * r.weight_bytes / (r.dense_bytes / 4.0);
+    EXPECT_LT(bits, 4.0 + 24.0 / 128 + 0.2) << r.layer;
+    EXPECT_EQ(r.output_mse, 0.0);  // no calibration data: no output report
+  }
+}
+
+TEST(QuantizePass, ExcludedAndOverriddenLayers) {
+  auto m = model("mlp");
+  QuantizePlan plan;
+  plan.method = "int4";
+  plan.exclude = {"head"};
+  plan.layer_methods = {{"fc2", "int8"}};
+  quantize_model(*m, plan, {});
+  EXPECT_EQ(m->find_layer("head")->get()->scheme()["format"], "fp32");
+  EXPECT_EQ(m->find_layer("fc2")->get()->scheme()["format"], "int8");
+  EXPECT_EQ(m->find_layer("fc1")->get()->scheme()["format"], "int4-asym");
+}
+
+TEST(QuantizePass, BadPlansAreInputErrors) {
+  auto m = model("mlp");
+  QuantizePlan plan;
+  plan.method = "int3";
+  EXPECT_THROW(quantize_model(*m, plan, {}), InputError);
+  plan.method = "int8";
+  plan.exclude = {"fc9"};
+  EXPECT_THROW(quantize_model(*m, plan, {}), InputError);
+  plan.exclude = {};
+  plan.method = "int8-static";
+  EXPECT_THROW(quantize_model(*m, plan, {}), InputError);  // needs calibration data
+}
+
+TEST(QuantizePass, SavedFilesReloadBitIdenticalWithTheirSchemes) {
+  const fs::path dir = fs::temp_directory_path() / ("qz_qpass_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const std::string arch : {"cnn", "transformer"}) {
+    for (const std::string method : {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8-dynamic", "int8-static", "int4", "nf4"}) {
+      auto m = model(arch);
+      const auto x = inputs(arch, 8);
+      QuantizePlan plan;
+      plan.method = method;
+      plan.symmetric = arch == "cnn";
+      quantize_model(*m, plan, inputs(arch));
+      const std::string path = (dir / (arch + method + ".safetensors")).string();
+      nn::save_model(*m, path, {}, {});
+      const nn::ModelFile loaded = nn::load_model(path);
+      torch::NoGradGuard g;
+      EXPECT_TRUE(torch::equal(m->forward(x), loaded.model->forward(x))) << arch << " " << method;
+      for (size_t i = 0; i < m->layers().size(); ++i)
+        EXPECT_EQ(m->layers()[i].get()->scheme(), loaded.model->layers()[i].get()->scheme());
+    }
+  }
+  // FP8 codes are stored under the F8 dtypes.
+  const auto f = io::SafetensorsFile::open((dir / "cnnfp8-e4m3.safetensors").string());
+  EXPECT_EQ(f.get("conv1.weight").dtype, io::Dtype::F8_E4M3);
+  EXPECT_EQ(f.get("conv1.weight_scale").dtype, io::Dtype::F16);
+  fs::remove_all(dir);
+}
+
+TEST(Formats, Fp16AndBf16AgreeWithLibTorch) {
+  // LibTorch's own float → half / bfloat16 conversions (round to nearest even) as an
+  // independent reference, on random floats of every magnitude.
+  torch::manual_seed(3);
+  const auto x = torch::randn({200000}) * torch::pow(2.0, torch::randint(-30, 20, {200000}).to(torch::kFloat32));
+  const auto half = x.to(torch::kFloat16).view(torch::kInt16);
+  const auto bf = x.to(torch::kBFloat16).view(torch::kInt16);
+  const float* xp = x.data_ptr<float>();
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    ASSERT_EQ(static_cast<uint16_t>(half[i].item<int16_t>()), float_to_fp16(xp[i])) << xp[i];
+    ASSERT_EQ(static_cast<uint16_t>(bf[i].item<int16_t>()), float_to_bf16(xp[i])) << xp[i];
+  }
+}
+
+}  // namespace
+}  // namespace qz::compress
