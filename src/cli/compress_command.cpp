@@ -1,6 +1,7 @@
 // quantize compress IN --method M [--group N] [--sym|--asym] [--range R] [--observer O]
 //                  [--calib N] [--data SPEC] [--exclude LAYER...] --out OUT
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/commands.h"
 #include "cli/common_options.h"
@@ -54,6 +55,15 @@ void run_compress(CompressArgs& a) {
   } else {
     fmt::print("no --data and none recorded in the model: accuracy not measured\n");
   }
+  if (r.max_drop) {
+    if (res.kept_layers.empty())
+      fmt::print("mixed precision: every layer fits the {:.2f}-point budget (validation drop {:.2f})\n", *r.max_drop,
+                 res.val_drop_points);
+    else
+      fmt::print("mixed precision: kept {} at {} for a validation drop of {:.2f} points (budget {:.2f}){}\n",
+                 fmt::join(res.kept_layers, ", "), res.fallback_method, res.val_drop_points, *r.max_drop,
+                 res.within_budget ? "" : " — budget NOT met even with every layer kept");
+  }
   fmt::print("saved {}\n", a.out);
 }
 
@@ -81,6 +91,10 @@ void add_compress_command(CLI::App& app) {
       ->check(CLI::Range(1, 1 << 24))
       ->capture_default_str();
   cmd->add_option("--exclude", args->request.plan.exclude, "Layers to keep in FP32")->expected(1, -1);
+  cmd->add_option("--max-drop", args->request.max_drop,
+                  "Accuracy budget in points (validation split): keep the most sensitive layers at higher "
+                  "precision until it holds")
+      ->check(CLI::Range(0.0, 100.0));
   add_data_options(cmd, args->data, "Data for calibration and evaluation (default: the model's own)");
   cmd->get_option("--data-seed")->each([args](const std::string&) { args->data_seed_given = true; });
   add_common_options(cmd, args->common);

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "nn/model_file.h"
 #include "workflow/build_model.h"
+#include "workflow/sensitivity.h"
 
 namespace qz::workflow {
 
@@ -25,7 +26,16 @@ CompressResult compress_model_file(const CompressRequest& request) {
                  calibration.size(0), request.calib_samples);
     result.base = eval::evaluate(*file.model, *data, "test");
   }
-  result.layers = compress::quantize_model(*file.model, request.plan, calibration);
+  compress::QuantizePlan plan = request.plan;
+  if (request.max_drop) {
+    QZ_CHECK(data.has_value(), "[compress] --max-drop needs data to measure accuracy on: pass --data");
+    const MixedPrecisionResult mixed = plan_mixed_precision(*file.model, plan, *data, calibration, *request.max_drop);
+    result.kept_layers = mixed.kept;
+    result.fallback_method = fallback_method(plan.method);
+    result.val_drop_points = mixed.val_drop_points;
+    result.within_budget = mixed.within_budget;
+  }
+  result.layers = compress::quantize_model(*file.model, plan, calibration);
   if (data) {
     result.compressed = eval::evaluate(*file.model, *data, "test");
     result.evaluated = true;
@@ -37,8 +47,12 @@ CompressResult compress_model_file(const CompressRequest& request) {
   provenance["compress"] = {{"method", request.plan.method},   {"group", request.plan.group},
                             {"symmetric", request.plan.symmetric}, {"range", request.plan.range},
                             {"observer", request.plan.observer},   {"exclude", request.plan.exclude},
-                            {"layer_methods", request.plan.layer_methods},
+                            {"layer_methods", plan.layer_methods},
                             {"calib_samples", request.calib_samples}};
+  if (request.max_drop) {
+    provenance["compress"]["max_drop"] = *request.max_drop;
+    provenance["compress"]["kept_layers"] = result.kept_layers;
+  }
   if (data) {
     provenance["data"] = data->spec;
     provenance["data_seed"] = request.data.options.seed;

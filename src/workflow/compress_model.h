@@ -2,6 +2,7 @@
 // original on the test split, and save it with its scheme, provenance and metrics.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct CompressRequest {
   compress::QuantizePlan plan;
   DataChoice data;             // spec "" → no calibration and no evaluation
   int64_t calib_samples = 512;
+  std::optional<double> max_drop;  // points of validation accuracy; enables mixed precision
 };
 
 struct CompressResult {
@@ -25,6 +27,10 @@ struct CompressResult {
   eval::EvalResult base, compressed;
   uint64_t base_bytes = 0, out_bytes = 0;
   std::string data_spec;
+  std::vector<std::string> kept_layers;  // mixed precision: layers kept at the fallback precision
+  std::string fallback_method;
+  double val_drop_points = 0;
+  bool within_budget = true;
 };
 
 CompressResult compress_model_file(const CompressRequest& request);

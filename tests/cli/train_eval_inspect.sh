@@ -18,6 +18,9 @@ grep -q "fc1.weight" inspect.txt
 grep -q "smaller" compress.txt
 "$QZ" eval mlp-int4.safetensors --json eval-int4.json --quiet > /dev/null
 "$QZ" inspect mlp-int4.safetensors --json > inspect-int4.json
+"$QZ" sensitivity mlp.safetensors --method int4 --json sensitivity.json --quiet > /dev/null
+"$QZ" compress mlp.safetensors --method int4 --max-drop 0 --out mlp-mixed.safetensors --quiet > mixed.txt
+grep -q "mixed precision:" mixed.txt
 # No temporary files left beside the outputs.
 [ -z "$(find . -name '.*.tmp.*')" ]
 
@@ -46,6 +49,10 @@ assert q["metadata"]["provenance"]["step"] == "compress"
 e4 = json.load(open("eval-int4.json"))
 stored = q["metadata"]["metrics"]["test"]["accuracy"]
 assert abs(e4["accuracy"] - stored) < 1e-5, (e4["accuracy"], stored)  # the reloaded file measures the same
+s = json.load(open("sensitivity.json"))
+assert [l["layer"] for l in s["layers"]] and sorted(l["layer"] for l in s["layers"]) == ["fc1", "fc2", "head"]
+drops = [l["drop_points"] for l in s["layers"]]
+assert drops == sorted(drops, reverse=True), drops
 d = json.load(open("doctor.json"))
 assert d["blas"]["full_speed"], d["blas"]
 assert d["measured"]["fp32_gemm_gflops_1024"] > 0

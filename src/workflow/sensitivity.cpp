@@ -1,0 +1,105 @@
+#include "workflow/sensitivity.h"
+
+#include <algorithm>
+
+#include "core/progress.h"
+#include "eval/divergence.h"
+#include "train/trainer.h"
+
+namespace qz::workflow {
+namespace {
+
+// Runs `body` with the model's layers quantized by `plan`, then restores the FP32 layers.
+template <typename Body>
+auto with_quantized(nn::Model& model, const compress::QuantizePlan& plan, const torch::Tensor& calibration,
+                    Body body) {
+  std::vector<nn::LayerPtr> originals;
+  for (const auto& slot : model.layers()) originals.push_back(slot.get());
+  struct Restore {
+    nn::Model& model;
+    std::vector<nn::LayerPtr>& originals;
+    ~Restore() {
+      for (size_t i = 0; i < originals.size(); ++i) model.layers()[i].replace(originals[i]);
+    }
+  } restore{model, originals};
+  auto reports = compress::quantize_model(model, plan, calibration);
+  return body(reports);
+}
+
+}  // namespace
+
+std::string fallback_method(const std::string& method) {
+  if (method == "int4" || method == "nf4" || method == "fp8-e4m3" || method == "fp8-e5m2") return "int8";
+  if (method == "int8" || method == "int8-dynamic" || method == "int8-static") return "fp16";
+  return "fp32";
+}
+
+std::vector<LayerSensitivity> layer_sensitivity(nn::Model& model, const compress::QuantizePlan& plan,
+                                                const data::Dataset& data, const torch::Tensor& calibration) {
+  const bool quiet = progress_quiet();
+  const double base = train::split_accuracy(model, data.val, data.has_answers);
+  const torch::Tensor reference = eval::collect_logits(model, data.val);
+  std::vector<LayerSensitivity> out;
+  Progress bar("sensitivity " + plan.method, static_cast<int64_t>(model.layers().size()));
+  set_progress_quiet(true);  // the per-layer quantize passes stay silent
+  for (const auto& slot : model.layers()) {
+    compress::QuantizePlan one = plan;
+    one.layer_methods.clear();
+    for (const auto& other : model.layers())
+      if (other.name() != slot.name()) one.layer_methods[other.name()] = "fp32";
+    LayerSensitivity s;
+    s.layer = slot.name();
+    with_quantized(model, one, calibration, [&](const std::vector<compress::LayerReport>& reports) {
+      s.accuracy = train::split_accuracy(model, data.val, data.has_answers);
+      s.kl = eval::kl_divergence(reference, eval::collect_logits(model, data.val), data.val);
+      s.fp32_bytes = reports.at(0).dense_bytes;
+      s.bytes = reports.at(0).weight_bytes;
+      return 0;
+    });
+    s.drop_points = 100.0 * (base - s.accuracy);
+    out.push_back(s);
+    set_progress_quiet(quiet);
+    bar.update(static_cast<int64_t>(out.size()), s.layer);
+    set_progress_quiet(true);
+  }
+  set_progress_quiet(quiet);
+  bar.finish();
+  std::stable_sort(out.begin(), out.end(), [](const LayerSensitivity& a, const LayerSensitivity& b) {
+    return a.drop_points != b.drop_points ? a.drop_points > b.drop_points : a.kl > b.kl;
+  });
+  return out;
+}
+
+MixedPrecisionResult plan_mixed_precision(nn::Model& model, compress::QuantizePlan& plan, const data::Dataset& data,
+                                          const torch::Tensor& calibration, double max_drop) {
+  const double base = train::split_accuracy(model, data.val, data.has_answers);
+  const std::string fallback = fallback_method(plan.method);
+  auto drop_with = [&](const compress::QuantizePlan& p) {
+    const bool quiet = progress_quiet();
+    set_progress_quiet(true);
+    const double acc = with_quantized(model, p, calibration, [&](const auto&) {
+      return train::split_accuracy(model, data.val, data.has_answers);
+    });
+    set_progress_quiet(quiet);
+    return 100.0 * (base - acc);
+  };
+  MixedPrecisionResult result;
+  result.val_drop_points = drop_with(plan);
+  if (result.val_drop_points <= max_drop) {
+    result.within_budget = true;
+    return result;
+  }
+  const auto ranking = layer_sensitivity(model, plan, data, calibration);
+  for (const auto& s : ranking) {
+    plan.layer_methods[s.layer] = fallback;
+    result.kept.push_back(s.layer);
+    result.val_drop_points = drop_with(plan);
+    if (result.val_drop_points <= max_drop) {
+      result.within_budget = true;
+      break;
+    }
+  }
+  return result;
+}
+
+}  // namespace qz::workflow
