@@ -1,6 +1,8 @@
 // quantize demo [--out DIR] [--quick]: the main job, on built-in data with no arguments.
 #include <fmt/format.h>
 
+#include <map>
+
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "core/text_table.h"
@@ -18,15 +20,22 @@ struct DemoArgs {
 void run_demo(const DemoArgs& a) {
   apply_common_options(a.common);
   const workflow::DemoReport report = workflow::run_demo(a.demo);
-  TextTable table({"variant", "method", "bytes", "params", "accuracy", "worst slice", "worst acc",
-                   "perplexity", "trained"});
+  TextTable table({"variant", "method", "bytes", "x smaller", "params", "accuracy", "delta", "worst slice",
+                   "worst acc", "perplexity", "trained"});
+  std::map<std::string, uint64_t> base_bytes;
+  for (const auto& v : report.variants)
+    if (v.base.empty()) base_bytes[v.name] = v.bytes;
   for (const auto& v : report.variants) {
     const bool has_worst = !v.test.worst_slice.empty();
-    table.add_row({v.name, v.method, std::to_string(v.bytes), std::to_string(v.parameters),
-                   report::percent(v.test.accuracy), has_worst ? v.test.worst_slice : "-",
+    const uint64_t reference = base_bytes[v.base.empty() ? v.name : v.base];
+    table.add_row({v.name, v.method, std::to_string(v.bytes),
+                   fmt::format("{:.2f}", static_cast<double>(reference) / static_cast<double>(v.bytes)),
+                   std::to_string(v.parameters), report::percent(v.test.accuracy),
+                   v.base.empty() ? "-" : fmt::format("{:+.2f}", -v.accuracy_drop),
+                   has_worst ? v.test.worst_slice : "-",
                    has_worst ? report::percent(v.test.slices.at(v.test.worst_slice).accuracy) : "-",
                    v.test.language_model ? fmt::format("{:.4f}", v.test.perplexity) : "-",
-                   v.cached ? "cached" : fmt::format("{:.0f}s", v.train_seconds)});
+                   !v.base.empty() ? "-" : v.cached ? "cached" : fmt::format("{:.0f}s", v.train_seconds)});
   }
   fmt::print("\n{}\nreport: {}/report.json\n", table.to_text(), a.demo.out_dir);
 }

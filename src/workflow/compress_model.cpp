@@ -11,14 +11,17 @@ namespace qz::workflow {
 
 CompressResult compress_model_file(const CompressRequest& request) {
   nn::ModelFile file = nn::load_model(request.in_path);
+  std::optional<data::Dataset> data;
+  if (!request.data.spec.empty()) data = data::load_dataset(request.data.spec, request.data.options);
+  return compress_loaded(file, request, data ? &*data : nullptr);
+}
+
+CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& request, const data::Dataset* data) {
   CompressResult result;
   result.base_bytes = file.file_bytes;
-  result.data_spec = request.data.spec;
-
   torch::Tensor calibration;
-  std::optional<data::Dataset> data;
-  if (!request.data.spec.empty()) {
-    data = data::load_dataset(request.data.spec, request.data.options);
+  if (data != nullptr) {
+    result.data_spec = data->spec;
     QZ_CHECK(request.calib_samples >= 1, "[compress] --calib must be at least 1");
     calibration = data->train.head(request.calib_samples).inputs;
     if (calibration.size(0) < request.calib_samples)
@@ -28,7 +31,7 @@ CompressResult compress_model_file(const CompressRequest& request) {
   }
   compress::QuantizePlan plan = request.plan;
   if (request.max_drop) {
-    QZ_CHECK(data.has_value(), "[compress] --max-drop needs data to measure accuracy on: pass --data");
+    QZ_CHECK(data != nullptr, "[compress] --max-drop needs data to measure accuracy on: pass --data");
     const MixedPrecisionResult mixed = plan_mixed_precision(*file.model, plan, *data, calibration, *request.max_drop);
     result.kept_layers = mixed.kept;
     result.fallback_method = fallback_method(plan.method);
@@ -36,7 +39,7 @@ CompressResult compress_model_file(const CompressRequest& request) {
     result.within_budget = mixed.within_budget;
   }
   result.layers = compress::quantize_model(*file.model, plan, calibration);
-  if (data) {
+  if (data != nullptr) {
     result.compressed = eval::evaluate(*file.model, *data, "test");
     result.evaluated = true;
   }
@@ -53,7 +56,7 @@ CompressResult compress_model_file(const CompressRequest& request) {
     provenance["compress"]["max_drop"] = *request.max_drop;
     provenance["compress"]["kept_layers"] = result.kept_layers;
   }
-  if (data) {
+  if (data != nullptr) {
     provenance["data"] = data->spec;
     provenance["data_seed"] = request.data.options.seed;
   }

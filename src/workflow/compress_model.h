@@ -8,6 +8,7 @@
 
 #include "compress/quantize_pass.h"
 #include "eval/evaluate.h"
+#include "nn/model_file.h"
 #include "workflow/model_data.h"
 
 namespace qz::workflow {
@@ -33,6 +34,11 @@ struct CompressResult {
   bool within_budget = true;
 };
 
+// Loads request.in_path and request.data, then compresses as below.
 CompressResult compress_model_file(const CompressRequest& request);
+
+// Compresses a loaded model file with already-loaded data (nullptr: no calibration or
+// evaluation) and saves it to request.out_path; `file.model` is quantized in place.
+CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& request, const data::Dataset* data);
 
 }  // namespace qz::workflow

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "nn/model_file.h"
 #include "workflow/build_model.h"
+#include "workflow/compress_model.h"
 
 namespace qz::workflow {
 namespace {
@@ -17,6 +18,14 @@ struct BuiltinModel {
   std::string arch;
   std::string data;
 };
+
+// Post-training methods per architecture. The transformer skips int8 activations until the
+// fast integer kernels land: the scalar reference GEMM makes its evaluation take minutes.
+std::vector<std::string> demo_methods(const std::string& arch, bool quick) {
+  if (quick) return {"int8-dynamic", "int4"};
+  if (arch == "transformer") return {"fp16", "bf16", "fp8-e4m3", "int8", "int4", "nf4"};
+  return {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int8-dynamic", "int8-static", "int4", "nf4"};
+}
 
 const std::vector<BuiltinModel>& builtin_models() {
   static const std::vector<BuiltinModel> models = {
@@ -119,6 +128,27 @@ DemoReport run_demo(const DemoOptions& options) {
     }
     v.bytes = fs::file_size(file);
     report.variants.push_back(v);
+    const DemoVariant base = v;
+
+    for (const std::string& method : demo_methods(m.arch, options.quick)) {
+      nn::ModelFile loaded = nn::load_model(file);
+      CompressRequest request;
+      request.plan.method = method;
+      request.out_path = (fs::path(options.out_dir) / "models" / fmt::format("{}-{}.safetensors", m.name, method)).string();
+      request.data.spec = data.spec;
+      request.data.options = data_options;
+      const CompressResult r = compress_loaded(loaded, request, &data);
+      DemoVariant q;
+      q.name = fmt::format("{}-{}", m.name, method);
+      q.method = method;
+      q.base = base.name;
+      q.file = request.out_path;
+      q.bytes = r.out_bytes;
+      q.parameters = base.parameters;
+      q.test = r.compressed;
+      q.accuracy_drop = 100.0 * (base.test.accuracy - r.compressed.accuracy);
+      report.variants.push_back(q);
+    }
   }
   io::write_file_atomically((fs::path(options.out_dir) / "report.json").string(),
                             report.to_json().dump(2) + "\n");
