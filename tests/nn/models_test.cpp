@@ -82,7 +82,8 @@ TEST(Models, ReplacingASlotChangesTheForward) {
   const auto x = sample_input("mlp");
   const auto before = mlp->forward(x);
   const LayerSlot* head = mlp->find_layer("head");
-  auto zero = std::make_shared<DenseLinear>(torch::zeros({12, 128}), torch::zeros({12}));
+  const int64_t hidden = head->get()->in_features();
+  auto zero = std::make_shared<DenseLinear>(torch::zeros({12, hidden}), torch::zeros({12}));
   head->replace(zero);
   EXPECT_EQ(mlp->find_layer("head")->get().get(), zero.get());
   EXPECT_TRUE(torch::equal(mlp->forward(x), torch::zeros({5, 12})));
@@ -185,7 +186,7 @@ TEST_F(ModelFiles, MismatchedFilesAreInputErrors) {
 
   auto reshaped = tensors;
   for (auto& t : reshaped)
-    if (t.name == "fc2.weight") t.shape = {t.shape[1], t.shape[0]};  // [128,256] → [256,128]
+    if (t.name == "fc1.weight") t.shape = {t.shape[1], t.shape[0]};  // [512,256] → [256,512]
   EXPECT_NE(error(reshaped, meta).find("shape"), std::string::npos);
 
   auto no_format = meta;
