@@ -8,6 +8,7 @@ namespace qz::cli {
 
 void add_train_command(CLI::App& app);
 void add_compress_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_sensitivity_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);

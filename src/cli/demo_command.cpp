@@ -21,7 +21,7 @@ void run_demo(const DemoArgs& a) {
   apply_common_options(a.common);
   const workflow::DemoReport report = workflow::run_demo(a.demo);
   TextTable table({"variant", "method", "bytes", "x smaller", "params", "accuracy", "delta", "worst slice",
-                   "worst acc", "perplexity", "trained"});
+                   "worst acc", "perplexity", "ms b1", "ms b32", "trained"});
   std::map<std::string, uint64_t> base_bytes;
   for (const auto& v : report.variants)
     if (v.base.empty()) base_bytes[v.name] = v.bytes;
@@ -35,6 +35,8 @@ void run_demo(const DemoArgs& a) {
                    has_worst ? v.test.worst_slice : "-",
                    has_worst ? report::percent(v.test.slices.at(v.test.worst_slice).accuracy) : "-",
                    v.test.language_model ? fmt::format("{:.4f}", v.test.perplexity) : "-",
+                   v.latency.size() > 0 ? fmt::format("{:.3f}", v.latency[0].median_ms) : "-",
+                   v.latency.size() > 1 ? fmt::format("{:.3f}", v.latency[1].median_ms) : "-",
                    !v.base.empty() ? "-" : v.cached ? "cached" : fmt::format("{:.0f}s", v.train_seconds)});
   }
   fmt::print("\n{}\nreport: {}/report.json\n", table.to_text(), a.demo.out_dir);

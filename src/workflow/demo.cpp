@@ -6,6 +6,7 @@
 
 #include "io/atomic_file.h"
 #include "core/error.h"
+#include "eval/latency.h"
 #include "nn/model_file.h"
 #include "workflow/build_model.h"
 #include "workflow/compress_model.h"
@@ -41,6 +42,16 @@ train::TrainOptions demo_train_options(const std::string& arch, const DemoOption
   return t;
 }
 
+// Median latency of a saved variant at batch 1 and 32, loaded as a user would load it.
+std::vector<eval::LatencyStats> demo_latency(const std::string& file, const DemoOptions& options) {
+  nn::ModelFile loaded = nn::load_model(file);
+  std::vector<eval::LatencyStats> out;
+  for (int64_t batch : {1, 32})
+    out.push_back(eval::measure_latency(*loaded.model, eval::synthetic_input(*loaded.model, batch), 2, 5,
+                                        options.quick ? 0.05 : 0.3));
+  return out;
+}
+
 }  // namespace
 
 uint64_t stable_hash(const std::string& text) {
@@ -72,6 +83,8 @@ nlohmann::json DemoReport::to_json() const {
     if (v.test.language_model) e["perplexity"] = v.test.perplexity;
     e["eval"] = v.test.to_json();
     e["latency_ms"] = nlohmann::json::object();
+    for (const auto& l : v.latency)
+      e["latency_ms"][std::to_string(l.batch)] = {{"median", l.median_ms}, {"p90", l.p90_ms}};
     j["variants"].push_back(e);
   }
   return j;
@@ -107,7 +120,7 @@ DemoReport run_demo(const DemoOptions& options) {
                                 {"seed", request.train.seed},
                                 {"format", 1}};
     const std::string file = (fs::path(options.out_dir) / "models" /
-                              fmt::format("{}-{:016x}.safetensors", m.name, stable_hash(key.dump())))
+                              fmt::format("{}-fp32-{:016x}.safetensors", m.name, stable_hash(key.dump())))
                                  .string();
     DemoVariant v;
     v.name = m.name + "-fp32";
@@ -127,6 +140,7 @@ DemoReport run_demo(const DemoOptions& options) {
       v.train_seconds = built.training.seconds;
     }
     v.bytes = fs::file_size(file);
+    v.latency = demo_latency(file, options);
     report.variants.push_back(v);
     const DemoVariant base = v;
 
@@ -147,6 +161,7 @@ DemoReport run_demo(const DemoOptions& options) {
       q.parameters = base.parameters;
       q.test = r.compressed;
       q.accuracy_drop = 100.0 * (base.test.accuracy - r.compressed.accuracy);
+      q.latency = demo_latency(q.file, options);
       report.variants.push_back(q);
     }
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "eval/evaluate.h"
+#include "eval/latency.h"
 
 namespace qz::workflow {
 
@@ -29,6 +30,7 @@ struct DemoVariant {
   double accuracy_drop = 0;  // points against the base model
   bool cached = false;
   double train_seconds = 0;
+  std::vector<eval::LatencyStats> latency;  // batch 1 and 32
 };
 
 struct DemoReport {

@@ -19,6 +19,9 @@ for v in r["variants"]:
         assert key in v, (v["name"], key)
     assert os.path.getsize(v["file"]) == v["bytes"], v["name"]
     assert 0 <= v["accuracy"] <= 1
+    for b in ("1", "32"):
+        lat = v["latency_ms"][b]
+        assert 0 < lat["median"] <= lat["p90"], (v["name"], lat)
 base = {v["name"]: v for v in r["variants"] if v["base"] == ""}
 for v in r["variants"]:
     if v["base"]:

@@ -18,6 +18,7 @@ grep -q "fc1.weight" inspect.txt
 grep -q "smaller" compress.txt
 "$QZ" eval mlp-int4.safetensors --json eval-int4.json --quiet > /dev/null
 "$QZ" inspect mlp-int4.safetensors --json > inspect-int4.json
+"$QZ" bench mlp-int4.safetensors --batch 1,8 --seconds 0.1 --json bench.json --quiet > /dev/null
 "$QZ" sensitivity mlp.safetensors --method int4 --json sensitivity.json --quiet > /dev/null
 "$QZ" compress mlp.safetensors --method int4 --max-drop 0 --out mlp-mixed.safetensors --quiet > mixed.txt
 grep -q "mixed precision:" mixed.txt
@@ -53,6 +54,9 @@ s = json.load(open("sensitivity.json"))
 assert [l["layer"] for l in s["layers"]] and sorted(l["layer"] for l in s["layers"]) == ["fc1", "fc2", "head"]
 drops = [l["drop_points"] for l in s["layers"]]
 assert drops == sorted(drops, reverse=True), drops
+b = json.load(open("bench.json"))
+assert set(b["latency_ms"]) == {"1", "8"}, b
+assert all(0 < v["median"] <= v["p90"] for v in b["latency_ms"].values()), b
 d = json.load(open("doctor.json"))
 assert d["blas"]["full_speed"], d["blas"]
 assert d["measured"]["fp32_gemm_gflops_1024"] > 0
