@@ -25,18 +25,25 @@ void run_bench(const BenchArgs& a) {
   nn::ModelFile file = nn::load_model(a.model);
   const bool lm = file.model->task() == nn::Task::LanguageModel;
   TextTable table({"batch", "median ms", "p90 ms", lm ? "tokens/s" : "samples/s", "runs"});
-  nlohmann::json j = {{"model", a.model}, {"file_bytes", file.file_bytes}, {"threads", torch::get_num_threads()},
-                      {"latency_ms", nlohmann::json::object()}, {"throughput", nlohmann::json::object()}};
+  nlohmann::json j = {{"model", a.model},
+                      {"file_bytes", file.file_bytes},
+                      {"threads", torch::get_num_threads()},
+                      {"latency_ms", nlohmann::json::object()},
+                      {"throughput", nlohmann::json::object()}};
   if (lm) j["seq_len"] = a.seq_len;
   for (int64_t b : a.batches) {
-    const auto s = eval::measure_latency(*file.model, eval::synthetic_input(*file.model, b, a.seq_len), 3, 10, a.seconds);
-    table.add_row({std::to_string(b), fmt::format("{:.3f}", s.median_ms), fmt::format("{:.3f}", s.p90_ms),
-                   fmt::format("{:.0f}", s.items_per_second), std::to_string(s.runs)});
-    j["latency_ms"][std::to_string(b)] = {{"median", s.median_ms}, {"p90", s.p90_ms}, {"runs", s.runs}};
+    const auto s = eval::measure_latency(
+        *file.model, eval::synthetic_input(*file.model, b, a.seq_len), 3, 10, a.seconds);
+    table.add_row({std::to_string(b), fmt::format("{:.3f}", s.median_ms),
+                   fmt::format("{:.3f}", s.p90_ms), fmt::format("{:.0f}", s.items_per_second),
+                   std::to_string(s.runs)});
+    j["latency_ms"][std::to_string(b)] = {
+        {"median", s.median_ms}, {"p90", s.p90_ms}, {"runs", s.runs}};
     j["throughput"][std::to_string(b)] = s.items_per_second;
   }
   if (a.json != "-")
-    fmt::print("{} ({} bytes, {} threads{})\n{}", a.model, file.file_bytes, torch::get_num_threads(),
+    fmt::print("{} ({} bytes, {} threads{})\n{}", a.model, file.file_bytes,
+               torch::get_num_threads(),
                lm ? fmt::format(", {} tokens per sequence", a.seq_len) : "", table.to_text());
   if (!a.json.empty()) write_json_output(a.json, j);
 }
@@ -45,7 +52,8 @@ void run_bench(const BenchArgs& a) {
 
 void add_bench_command(CLI::App& app) {
   auto args = std::make_shared<BenchArgs>();
-  CLI::App* cmd = app.add_subcommand("bench", "Measure a model file's end-to-end latency (median, p90) and throughput");
+  CLI::App* cmd = app.add_subcommand(
+      "bench", "Measure a model file's end-to-end latency (median, p90) and throughput");
   cmd->add_option("model", args->model, "Model file")->required();
   cmd->add_option("--batch", args->batches, "Batch sizes, comma-separated")
       ->delimiter(',')

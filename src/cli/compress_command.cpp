@@ -23,7 +23,9 @@ struct CompressArgs {
   bool sym = false, asym = false;
 };
 
-std::string sci(double x) { return fmt::format("{:.3g}", x); }
+std::string sci(double x) {
+  return fmt::format("{:.3g}", x);
+}
 
 void run_compress(CompressArgs& a) {
   apply_common_options(a.common);
@@ -35,11 +37,13 @@ void run_compress(CompressArgs& a) {
   r.plan.symmetric = a.sym;
   {
     const nn::ModelFile probe = nn::load_model(a.in);  // validates the file before any work
-    r.data = workflow::data_for_model(probe, a.data.spec, to_data_options(a.data), a.data_seed_given);
+    r.data =
+        workflow::data_for_model(probe, a.data.spec, to_data_options(a.data), a.data_seed_given);
   }
   const workflow::CompressResult res = workflow::compress_model_file(r);
 
-  TextTable table({"layer", "method", "fp32 bytes", "bytes", "SQNR dB", "max |err|", "mean |err|", "output MSE"});
+  TextTable table({"layer", "method", "fp32 bytes", "bytes", "SQNR dB", "max |err|", "mean |err|",
+                   "output MSE"});
   for (const auto& l : res.layers)
     table.add_row({l.layer, l.method, std::to_string(l.dense_bytes), std::to_string(l.weight_bytes),
                    fmt::format("{:.1f}", l.sqnr_db), sci(l.max_abs_error), sci(l.mean_abs_error),
@@ -50,19 +54,22 @@ void run_compress(CompressArgs& a) {
   if (res.evaluated) {
     fmt::print("fp32:       {}\n", report::eval_headline(res.base));
     fmt::print("compressed: {}\n", report::eval_headline(res.compressed));
-    fmt::print("accuracy change: {:+.2f} points on {}\n", 100 * (res.compressed.accuracy - res.base.accuracy),
-               res.data_spec);
+    fmt::print("accuracy change: {:+.2f} points on {}\n",
+               100 * (res.compressed.accuracy - res.base.accuracy), res.data_spec);
   } else {
     fmt::print("no --data and none recorded in the model: accuracy not measured\n");
   }
   if (r.max_drop) {
     if (res.kept_layers.empty())
-      fmt::print("mixed precision: every layer fits the {:.2f}-point budget (validation drop {:.2f})\n", *r.max_drop,
-                 res.val_drop_points);
+      fmt::print(
+          "mixed precision: every layer fits the {:.2f}-point budget (validation drop {:.2f})\n",
+          *r.max_drop, res.val_drop_points);
     else
-      fmt::print("mixed precision: kept {} at {} for a validation drop of {:.2f} points (budget {:.2f}){}\n",
-                 fmt::join(res.kept_layers, ", "), res.fallback_method, res.val_drop_points, *r.max_drop,
-                 res.within_budget ? "" : " — budget NOT met even with every layer kept");
+      fmt::print(
+          "mixed precision: kept {} at {} for a validation drop of {:.2f} points (budget "
+          "{:.2f}){}\n",
+          fmt::join(res.kept_layers, ", "), res.fallback_method, res.val_drop_points, *r.max_drop,
+          res.within_budget ? "" : " — budget NOT met even with every layer kept");
   }
   fmt::print("saved {}\n", a.out);
 }
@@ -71,13 +78,15 @@ void run_compress(CompressArgs& a) {
 
 void add_compress_command(CLI::App& app) {
   auto args = std::make_shared<CompressArgs>();
-  CLI::App* cmd = app.add_subcommand("compress", "Compress a model file: quantize its layers, report the cost");
+  CLI::App* cmd =
+      app.add_subcommand("compress", "Compress a model file: quantize its layers, report the cost");
   cmd->add_option("model", args->in, "Model file to compress")->required();
   cmd->add_option("--method,-m", args->request.plan.method, "Method")
       ->required()
       ->check(CLI::IsMember(compress::quantize_methods()));
   cmd->add_option("--out,-o", args->out, "Compressed model file to write")->required();
-  cmd->add_option("--group", args->request.plan.group, "Group size for int4 (default 128) and nf4 blocks (default 64)")
+  cmd->add_option("--group", args->request.plan.group,
+                  "Group size for int4 (default 128) and nf4 blocks (default 64)")
       ->check(CLI::Range(1, 1 << 20));
   cmd->add_flag("--sym", args->sym, "int4: symmetric grid (zero point 8)");
   cmd->add_flag("--asym", args->asym, "int4: affine grid with a zero point per group (default)");
@@ -87,16 +96,22 @@ void add_compress_command(CLI::App& app) {
   cmd->add_option("--observer", args->request.plan.observer, "int8-static activation observer")
       ->check(CLI::IsMember({"minmax", "moving-average", "histogram"}))
       ->capture_default_str();
-  cmd->add_option("--calib", args->request.calib_samples, "Calibration samples from the training split")
+  cmd->add_option("--calib", args->request.calib_samples,
+                  "Calibration samples from the training split")
       ->check(CLI::Range(1, 1 << 24))
       ->capture_default_str();
-  cmd->add_option("--exclude", args->request.plan.exclude, "Layers to keep in FP32")->expected(1, -1);
-  cmd->add_option("--max-drop", args->request.max_drop,
-                  "Accuracy budget in points (validation split): keep the most sensitive layers at higher "
-                  "precision until it holds")
+  cmd->add_option("--exclude", args->request.plan.exclude, "Layers to keep in FP32")
+      ->expected(1, -1);
+  cmd->add_option(
+         "--max-drop", args->request.max_drop,
+         "Accuracy budget in points (validation split): keep the most sensitive layers at higher "
+         "precision until it holds")
       ->check(CLI::Range(0.0, 100.0));
-  add_data_options(cmd, args->data, "Data for calibration and evaluation (default: the model's own)");
-  cmd->get_option("--data-seed")->each([args](const std::string&) { args->data_seed_given = true; });
+  add_data_options(cmd, args->data,
+                   "Data for calibration and evaluation (default: the model's own)");
+  cmd->get_option("--data-seed")->each([args](const std::string&) {
+    args->data_seed_given = true;
+  });
   add_common_options(cmd, args->common);
   cmd->callback([args] { run_compress(*args); });
 }

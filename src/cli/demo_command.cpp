@@ -20,24 +20,27 @@ struct DemoArgs {
 void run_demo(const DemoArgs& a) {
   apply_common_options(a.common);
   const workflow::DemoReport report = workflow::run_demo(a.demo);
-  TextTable table({"variant", "method", "bytes", "x smaller", "params", "accuracy", "delta", "worst slice",
-                   "worst acc", "perplexity", "ms b1", "ms b32", "trained"});
+  TextTable table({"variant", "method", "bytes", "x smaller", "params", "accuracy", "delta",
+                   "worst slice", "worst acc", "perplexity", "ms b1", "ms b32", "trained"});
   std::map<std::string, uint64_t> base_bytes;
   for (const auto& v : report.variants)
     if (v.base.empty()) base_bytes[v.name] = v.bytes;
   for (const auto& v : report.variants) {
     const bool has_worst = !v.test.worst_slice.empty();
     const uint64_t reference = base_bytes[v.base.empty() ? v.name : v.base];
-    table.add_row({v.name, v.method, std::to_string(v.bytes),
-                   fmt::format("{:.2f}", static_cast<double>(reference) / static_cast<double>(v.bytes)),
-                   std::to_string(v.parameters), report::percent(v.test.accuracy),
-                   v.base.empty() ? "-" : fmt::format("{:+.2f}", -v.accuracy_drop),
-                   has_worst ? v.test.worst_slice : "-",
-                   has_worst ? report::percent(v.test.slices.at(v.test.worst_slice).accuracy) : "-",
-                   v.test.language_model ? fmt::format("{:.4f}", v.test.perplexity) : "-",
-                   v.latency.size() > 0 ? fmt::format("{:.3f}", v.latency[0].median_ms) : "-",
-                   v.latency.size() > 1 ? fmt::format("{:.3f}", v.latency[1].median_ms) : "-",
-                   !v.base.empty() ? "-" : v.cached ? "cached" : fmt::format("{:.0f}s", v.train_seconds)});
+    table.add_row(
+        {v.name, v.method, std::to_string(v.bytes),
+         fmt::format("{:.2f}", static_cast<double>(reference) / static_cast<double>(v.bytes)),
+         std::to_string(v.parameters), report::percent(v.test.accuracy),
+         v.base.empty() ? "-" : fmt::format("{:+.2f}", -v.accuracy_drop),
+         has_worst ? v.test.worst_slice : "-",
+         has_worst ? report::percent(v.test.slices.at(v.test.worst_slice).accuracy) : "-",
+         v.test.language_model ? fmt::format("{:.4f}", v.test.perplexity) : "-",
+         v.latency.size() > 0 ? fmt::format("{:.3f}", v.latency[0].median_ms) : "-",
+         v.latency.size() > 1 ? fmt::format("{:.3f}", v.latency[1].median_ms) : "-",
+         !v.base.empty() ? "-"
+         : v.cached      ? "cached"
+                         : fmt::format("{:.0f}s", v.train_seconds)});
   }
   fmt::print("\n{}\nreport: {}/report.json\n", table.to_text(), a.demo.out_dir);
 }

@@ -24,7 +24,8 @@ void run_doctor(const DoctorArgs& a) {
     return;
   }
   fmt::print("cpu        {}\n", j["cpu"]["brand"].get<std::string>());
-  fmt::print("features   {}\n", fmt::join(j["cpu"]["features"].get<std::vector<std::string>>(), " "));
+  fmt::print("features   {}\n",
+             fmt::join(j["cpu"]["features"].get<std::vector<std::string>>(), " "));
   fmt::print("blas       {} core {} ({})\n", j["blas"]["library"].get<std::string>(),
              j["blas"]["core"].get<std::string>(),
              report.blas_full_speed ? "full speed" : "GENERIC KERNEL: FP32 runs ~10x slow");
@@ -39,7 +40,8 @@ void run_doctor(const DoctorArgs& a) {
 
 void add_doctor_command(CLI::App& app) {
   auto args = std::make_shared<DoctorArgs>();
-  CLI::App* cmd = app.add_subcommand("doctor", "Show what this machine gives quantize: CPU, BLAS, speed");
+  CLI::App* cmd =
+      app.add_subcommand("doctor", "Show what this machine gives quantize: CPU, BLAS, speed");
   cmd->add_flag("--json", args->json, "Print JSON");
   add_common_options(cmd, args->common);
   cmd->callback([args] { run_doctor(*args); });

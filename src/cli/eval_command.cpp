@@ -30,8 +30,10 @@ void run_eval(EvalArgs a) {
     QZ_CHECK(prov.contains("data") && prov["data"].is_string(),
              "[eval] {}: the file does not say which data it was trained on; pass --data", a.model);
     a.data.spec = prov["data"];
-    if (prov.contains("data_seed") && prov["data_seed"].is_number_unsigned()) a.data.seed = prov["data_seed"];
-    if (prov.contains("seq_len") && prov["seq_len"].is_number_integer()) a.data.seq_len = prov["seq_len"];
+    if (prov.contains("data_seed") && prov["data_seed"].is_number_unsigned())
+      a.data.seed = prov["data_seed"];
+    if (prov.contains("seq_len") && prov["seq_len"].is_number_integer())
+      a.data.seq_len = prov["seq_len"];
   }
   const data::Dataset data = data::load_dataset(a.data.spec, to_data_options(a.data));
   const eval::EvalResult result = eval::evaluate(*file.model, data, a.split);
@@ -48,9 +50,11 @@ void run_eval(EvalArgs a) {
 
 void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model file: accuracy overall and per slice");
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Evaluate a model file: accuracy overall and per slice");
   cmd->add_option("model", args->model, "Model file (.safetensors)")->required();
-  add_data_options(cmd, args->data, "Data to evaluate on (default: the data the model was trained on)");
+  add_data_options(cmd, args->data,
+                   "Data to evaluate on (default: the data the model was trained on)");
   cmd->add_option("--split", args->split, "Split: train, val or test")
       ->check(CLI::IsMember({"train", "val", "test"}))
       ->capture_default_str();

@@ -38,7 +38,9 @@ void run_inspect(const InspectArgs& a) {
     j["tensor_bytes"] = total;
     j["tensors"] = nlohmann::json::array();
     for (const auto& t : file.tensors())
-      j["tensors"].push_back({{"name", t.name}, {"dtype", io::dtype_name(t.dtype)}, {"shape", t.shape},
+      j["tensors"].push_back({{"name", t.name},
+                              {"dtype", io::dtype_name(t.dtype)},
+                              {"shape", t.shape},
                               {"bytes", t.nbytes()}});
     j["metadata"] = metadata;
     write_json_output("-", j);
@@ -46,8 +48,8 @@ void run_inspect(const InspectArgs& a) {
   }
   TextTable table({"tensor", "dtype", "shape", "bytes"});
   for (const auto& t : file.tensors())
-    table.add_row({t.name, std::string(io::dtype_name(t.dtype)), fmt::format("[{}]", fmt::join(t.shape, ", ")),
-                   std::to_string(t.nbytes())});
+    table.add_row({t.name, std::string(io::dtype_name(t.dtype)),
+                   fmt::format("[{}]", fmt::join(t.shape, ", ")), std::to_string(t.nbytes())});
   fmt::print("{}: {} bytes ({} header, {} in {} tensors)\n\n{}", a.file, file.file_size(),
              8 + file.header_size(), total, file.tensors().size(), table.to_text());
   if (!metadata.empty()) {

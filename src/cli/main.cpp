@@ -34,8 +34,9 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
 
-  CLI::App app{"quantize: compress trained neural networks (quantization, pruning, low-rank,\n"
-               "distillation) and measure what each compression costs and buys."};
+  CLI::App app{
+      "quantize: compress trained neural networks (quantization, pruning, low-rank,\n"
+      "distillation) and measure what each compression costs and buys."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "quantize 0.1.0");
   qz::cli::add_demo_command(app);
@@ -74,7 +75,8 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "quantize: {}\n", first_line(e.what()));
     return 1;
   } catch (const c10::Error& e) {
-    fmt::print(stderr, "quantize: internal error in LibTorch: {}\n", first_line(e.what_without_backtrace()));
+    fmt::print(stderr, "quantize: internal error in LibTorch: {}\n",
+               first_line(e.what_without_backtrace()));
     return 1;
   } catch (const std::exception& e) {
     fmt::print(stderr, "quantize: internal error: {}\n", first_line(e.what()));

@@ -67,7 +67,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--epochs", args->epochs, "Training epochs")->check(CLI::Range(1, 100000));
   cmd->add_option("--batch", args->batch, "Batch size")->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--lr", args->lr, "Peak learning rate")->check(CLI::Range(1e-9, 10.0));
-  cmd->add_option("--seed", args->seed, "Seed of initialisation and shuffling")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Seed of initialisation and shuffling")
+      ->capture_default_str();
   add_common_options(cmd, args->common);
   cmd->callback([args] { run_train(*args); });
 }

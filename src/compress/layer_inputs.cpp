@@ -29,14 +29,16 @@ class InputTap : public nn::CompressibleLayer {
 
 }  // namespace
 
-void for_each_layer_input(nn::Model& model, const torch::Tensor& inputs, const InputSink& sink, int64_t batch) {
+void for_each_layer_input(nn::Model& model, const torch::Tensor& inputs, const InputSink& sink,
+                          int64_t batch) {
   std::vector<nn::LayerPtr> originals;
   for (const auto& slot : model.layers()) originals.push_back(slot.get());
   auto restore = [&] {
     for (size_t i = 0; i < originals.size(); ++i) model.layers()[i].replace(originals[i]);
   };
   for (size_t i = 0; i < originals.size(); ++i)
-    model.layers()[i].replace(std::make_shared<InputTap>(model.layers()[i].name(), originals[i], &sink));
+    model.layers()[i].replace(
+        std::make_shared<InputTap>(model.layers()[i].name(), originals[i], &sink));
   try {
     torch::NoGradGuard guard;
     model.eval();
@@ -49,13 +51,15 @@ void for_each_layer_input(nn::Model& model, const torch::Tensor& inputs, const I
   restore();
 }
 
-std::map<std::string, torch::Tensor> sample_layer_inputs(nn::Model& model, const torch::Tensor& inputs,
+std::map<std::string, torch::Tensor> sample_layer_inputs(nn::Model& model,
+                                                         const torch::Tensor& inputs,
                                                          int64_t max_rows) {
   std::map<std::string, torch::Tensor> out;
   const auto sample = inputs.narrow(0, 0, std::min(max_rows, inputs.size(0)));
-  for_each_layer_input(model, sample, [&](const std::string& name, const torch::Tensor& x) {
-    out[name] = x.detach().clone();
-  }, max_rows);
+  for_each_layer_input(
+      model, sample,
+      [&](const std::string& name, const torch::Tensor& x) { out[name] = x.detach().clone(); },
+      max_rows);
   return out;
 }
 

@@ -20,7 +20,8 @@ void for_each_layer_input(nn::Model& model, const torch::Tensor& inputs, const I
                           int64_t batch = 256);
 
 // A sample of each layer's inputs (at most `max_rows` leading batch entries per layer).
-std::map<std::string, torch::Tensor> sample_layer_inputs(nn::Model& model, const torch::Tensor& inputs,
+std::map<std::string, torch::Tensor> sample_layer_inputs(nn::Model& model,
+                                                         const torch::Tensor& inputs,
                                                          int64_t max_rows);
 
 }  // namespace qz::compress

@@ -14,49 +14,61 @@ namespace {
 
 constexpr int64_t kReportRows = 256;
 
-int64_t default_group(const std::string& method) { return method == "nf4" ? 64 : 128; }
+int64_t default_group(const std::string& method) {
+  return method == "nf4" ? 64 : 128;
+}
 
 }  // namespace
 
 const std::vector<std::string>& quantize_methods() {
-  static const std::vector<std::string> methods = {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8",
-                                                   "int8-dynamic", "int8-static", "int4", "nf4"};
+  static const std::vector<std::string> methods = {
+      "fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int8-dynamic", "int8-static", "int4", "nf4"};
   return methods;
 }
 
 nlohmann::json LayerReport::to_json() const {
-  return {{"layer", layer},           {"method", method},
-          {"dense_bytes", dense_bytes}, {"weight_bytes", weight_bytes},
-          {"sqnr_db", sqnr_db},       {"max_abs_error", max_abs_error},
-          {"mean_abs_error", mean_abs_error}, {"output_mse", output_mse}};
+  return {{"layer", layer},
+          {"method", method},
+          {"dense_bytes", dense_bytes},
+          {"weight_bytes", weight_bytes},
+          {"sqnr_db", sqnr_db},
+          {"max_abs_error", max_abs_error},
+          {"mean_abs_error", mean_abs_error},
+          {"output_mse", output_mse}};
 }
 
-std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& plan, const torch::Tensor& calibration) {
+std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& plan,
+                                        const torch::Tensor& calibration) {
   const auto& methods = quantize_methods();
   auto method_of = [&](const std::string& layer) {
-    if (std::find(plan.exclude.begin(), plan.exclude.end(), layer) != plan.exclude.end()) return std::string("fp32");
+    if (std::find(plan.exclude.begin(), plan.exclude.end(), layer) != plan.exclude.end())
+      return std::string("fp32");
     auto it = plan.layer_methods.find(layer);
     return it != plan.layer_methods.end() ? it->second : plan.method;
   };
   QZ_CHECK(std::find(methods.begin(), methods.end(), plan.method) != methods.end(),
            "[quantize] unknown method '{}'", plan.method);
   for (const auto& name : plan.exclude)
-    QZ_CHECK(model.find_layer(name) != nullptr, "[quantize] --exclude names unknown layer '{}'", name);
+    QZ_CHECK(model.find_layer(name) != nullptr, "[quantize] --exclude names unknown layer '{}'",
+             name);
   bool needs_calibration = false;
   for (const auto& [name, m] : plan.layer_methods) {
     QZ_CHECK(model.find_layer(name) != nullptr, "[quantize] unknown layer '{}'", name);
     QZ_CHECK(m == "fp32" || std::find(methods.begin(), methods.end(), m) != methods.end(),
              "[quantize] layer '{}': unknown method '{}'", name, m);
   }
-  for (const auto& slot : model.layers()) needs_calibration |= method_of(slot.name()) == "int8-static";
+  for (const auto& slot : model.layers())
+    needs_calibration |= method_of(slot.name()) == "int8-static";
   const bool have_data = calibration.defined() && calibration.size(0) > 0;
-  QZ_CHECK(!needs_calibration || have_data, "[quantize] int8-static needs calibration data: pass --data");
+  QZ_CHECK(!needs_calibration || have_data,
+           "[quantize] int8-static needs calibration data: pass --data");
 
   // Static activation grids, observed on the FP32 model.
   std::map<std::string, std::unique_ptr<ActivationObserver>> observers;
   if (needs_calibration) {
     for (const auto& slot : model.layers())
-      if (method_of(slot.name()) == "int8-static") observers[slot.name()] = make_observer(plan.observer);
+      if (method_of(slot.name()) == "int8-static")
+        observers[slot.name()] = make_observer(plan.observer);
     for_each_layer_input(model, calibration, [&](const std::string& layer, const torch::Tensor& x) {
       auto it = observers.find(layer);
       if (it == observers.end()) return;
@@ -76,8 +88,8 @@ std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& pl
     bar.update(++done, slot.name());
     if (method == "fp32") continue;
     const nn::LayerPtr dense = slot.get();
-    nn::QuantizeOptions options = nn::options_for_method(method, plan.group > 0 ? plan.group : default_group(method),
-                                                         plan.symmetric);
+    nn::QuantizeOptions options = nn::options_for_method(
+        method, plan.group > 0 ? plan.group : default_group(method), plan.symmetric);
     options.range = plan.range;
     if (method == "int8-static") {
       const IntGrid g = observers.at(slot.name())->grid();
@@ -94,11 +106,15 @@ std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& pl
     r.dense_bytes = w.numel() * 4;
     r.weight_bytes = quantized->weight_bytes();
     const double signal = w.pow(2).sum().item<double>(), noise = err.pow(2).sum().item<double>();
-    r.sqnr_db = noise > 0 ? 10.0 * std::log10(signal / noise) : std::numeric_limits<double>::infinity();
+    r.sqnr_db =
+        noise > 0 ? 10.0 * std::log10(signal / noise) : std::numeric_limits<double>::infinity();
     r.max_abs_error = err.max().item<double>();
     r.mean_abs_error = err.mean().item<double>();
     if (auto it = inputs.find(slot.name()); it != inputs.end())
-      r.output_mse = (quantized->forward(it->second) - dense->forward(it->second)).pow(2).mean().item<double>();
+      r.output_mse = (quantized->forward(it->second) - dense->forward(it->second))
+                         .pow(2)
+                         .mean()
+                         .item<double>();
     reports.push_back(r);
     slot.replace(quantized);
   }

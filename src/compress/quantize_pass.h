@@ -14,30 +14,33 @@
 namespace qz::compress {
 
 struct QuantizePlan {
-  std::string method = "int8-dynamic";  // fp16 bf16 fp8-e4m3 fp8-e5m2 int8 int8-dynamic int8-static int4 nf4
-  int64_t group = 0;                    // 0: the method's default (int4 128, nf4 64)
-  bool symmetric = false;               // int4: symmetric-offset (GPTQ "sym") or affine
-  std::string range = "minmax";         // weight range rule: minmax | percentile | mse
-  std::string observer = "histogram";   // int8-static activations: minmax | moving-average | histogram
-  std::vector<std::string> exclude;     // layers kept in FP32
+  std::string method =
+      "int8-dynamic";      // fp16 bf16 fp8-e4m3 fp8-e5m2 int8 int8-dynamic int8-static int4 nf4
+  int64_t group = 0;       // 0: the method's default (int4 128, nf4 64)
+  bool symmetric = false;  // int4: symmetric-offset (GPTQ "sym") or affine
+  std::string range = "minmax";  // weight range rule: minmax | percentile | mse
+  std::string observer =
+      "histogram";                   // int8-static activations: minmax | moving-average | histogram
+  std::vector<std::string> exclude;  // layers kept in FP32
   std::map<std::string, std::string> layer_methods;  // per-layer method overrides ("fp32" keeps)
 };
 
 struct LayerReport {
   std::string layer;
   std::string method;
-  int64_t dense_bytes = 0;    // FP32 weight bytes
-  int64_t weight_bytes = 0;   // stored weight bytes (codes, scales, zero points)
-  double sqnr_db = 0;         // weight signal-to-quantization-noise ratio
-  double max_abs_error = 0;   // weight round trip
+  int64_t dense_bytes = 0;   // FP32 weight bytes
+  int64_t weight_bytes = 0;  // stored weight bytes (codes, scales, zero points)
+  double sqnr_db = 0;        // weight signal-to-quantization-noise ratio
+  double max_abs_error = 0;  // weight round trip
   double mean_abs_error = 0;
-  double output_mse = 0;      // layer output on the calibration inputs, quantized vs FP32
+  double output_mse = 0;  // layer output on the calibration inputs, quantized vs FP32
   nlohmann::json to_json() const;
 };
 
 // Quantizes `model` in place. `calibration` (inputs, e.g. training samples) is required for
 // int8-static and used by every method for the output-error report; may be undefined.
-std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& plan, const torch::Tensor& calibration);
+std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& plan,
+                                        const torch::Tensor& calibration);
 
 // The method list, for help texts and validation.
 const std::vector<std::string>& quantize_methods();

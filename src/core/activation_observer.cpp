@@ -11,7 +11,8 @@ std::unique_ptr<ActivationObserver> make_observer(const std::string& kind) {
   if (kind == "minmax") return std::make_unique<MinMaxObserver>();
   if (kind == "moving-average") return std::make_unique<MovingAverageObserver>();
   if (kind == "histogram") return std::make_unique<HistogramObserver>();
-  throw InputError(fmt::format("unknown observer '{}' (expected minmax, moving-average or histogram)", kind));
+  throw InputError(
+      fmt::format("unknown observer '{}' (expected minmax, moving-average or histogram)", kind));
 }
 
 void MinMaxObserver::observe(std::span<const float> batch) {
@@ -22,7 +23,9 @@ void MinMaxObserver::observe(std::span<const float> batch) {
   ++batches_;
 }
 
-IntGrid MinMaxObserver::grid() const { return make_grid(GridKind::Affine, 8, lo_, hi_); }
+IntGrid MinMaxObserver::grid() const {
+  return make_grid(GridKind::Affine, 8, lo_, hi_);
+}
 
 void MovingAverageObserver::observe(std::span<const float> batch) {
   float lo = 0, hi = 0;
@@ -67,7 +70,8 @@ void HistogramObserver::observe(std::span<const float> batch) {
   const int bins = static_cast<int>(counts_.size());
   const double width = (hi_ - lo_) / bins;
   if (width > 0)
-    for (float x : batch) counts_[std::clamp(static_cast<int>((x - lo_) / width), 0, bins - 1)] += 1;
+    for (float x : batch)
+      counts_[std::clamp(static_cast<int>((x - lo_) / width), 0, bins - 1)] += 1;
   ++batches_;
 }
 

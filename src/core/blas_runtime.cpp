@@ -45,7 +45,8 @@ void ensure_runtime_environment(char** argv) {
   setenv(kReexecMarker, "1", 1);
   execv("/proc/self/exe", argv);
   // Only reached when exec failed: carry on at the slower settings rather than fail.
-  std::fprintf(stderr, "warning: could not re-execute with the BLAS/OpenMP settings; FP32 may be slow\n");
+  std::fprintf(stderr,
+               "warning: could not re-execute with the BLAS/OpenMP settings; FP32 may be slow\n");
 }
 
 std::string blas_core_name() {
@@ -63,9 +64,8 @@ std::string blas_config() {
 bool blas_core_is_vectorized(const std::string& core) {
   std::string lower = core;
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  constexpr std::array<const char*, 7> kAvx2Cores = {"haswell",   "skylakex", "cooperlake",
-                                                     "sapphirerapids", "zen", "excavator",
-                                                     "icelake"};
+  constexpr std::array<const char*, 7> kAvx2Cores = {
+      "haswell", "skylakex", "cooperlake", "sapphirerapids", "zen", "excavator", "icelake"};
   return std::any_of(kAvx2Cores.begin(), kAvx2Cores.end(),
                      [&](const char* c) { return lower.find(c) != std::string::npos; });
 }

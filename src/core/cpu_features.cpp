@@ -66,12 +66,19 @@ CpuFeatures probe() {
 
 std::vector<std::string> CpuFeatures::present() const {
   std::vector<std::string> out;
-  const std::pair<bool, const char*> all[] = {
-      {sse42, "sse4.2"},         {avx, "avx"},           {avx2, "avx2"},
-      {fma, "fma"},              {f16c, "f16c"},         {avx512f, "avx512f"},
-      {avx512bw, "avx512bw"},    {avx512vl, "avx512vl"}, {avx512dq, "avx512dq"},
-      {avx512_vnni, "avx512_vnni"}, {avx512_bf16, "avx512_bf16"},
-      {avx512_fp16, "avx512_fp16"}, {avx_vnni, "avx_vnni"}};
+  const std::pair<bool, const char*> all[] = {{sse42, "sse4.2"},
+                                              {avx, "avx"},
+                                              {avx2, "avx2"},
+                                              {fma, "fma"},
+                                              {f16c, "f16c"},
+                                              {avx512f, "avx512f"},
+                                              {avx512bw, "avx512bw"},
+                                              {avx512vl, "avx512vl"},
+                                              {avx512dq, "avx512dq"},
+                                              {avx512_vnni, "avx512_vnni"},
+                                              {avx512_bf16, "avx512_bf16"},
+                                              {avx512_fp16, "avx512_fp16"},
+                                              {avx_vnni, "avx_vnni"}};
   for (const auto& [on, name] : all)
     if (on) out.emplace_back(name);
   return out;

@@ -35,8 +35,8 @@ inline constexpr int kExitInterrupted = 130;
 }  // namespace qz
 
 // Checks user input; throws qz::InputError with a fmt-formatted message.
-#define QZ_CHECK(cond, ...)                                   \
-  do {                                                        \
+#define QZ_CHECK(cond, ...)                                        \
+  do {                                                             \
     if (!(cond)) throw ::qz::InputError(fmt::format(__VA_ARGS__)); \
   } while (0)
 

@@ -63,7 +63,8 @@ GroupCodes quantize_nf4(std::span<const float> w, int64_t rows, int64_t cols, in
       float scale = round_to_fp16(absmax);
       if (!(scale > 0)) scale = 1.0f;
       q.scales[r * groups + g] = scale;
-      for (int64_t c = begin; c < end; ++c) q.codes[r * cols + c] = nf4_encode(w[r * cols + c] / scale);
+      for (int64_t c = begin; c < end; ++c)
+        q.codes[r * cols + c] = nf4_encode(w[r * cols + c] / scale);
     }
   return q;
 }
@@ -72,7 +73,8 @@ void dequantize_nf4(const GroupCodes& q, std::span<float> out) {
   const int64_t groups = q.groups();
   for (int64_t r = 0; r < q.rows; ++r)
     for (int64_t c = 0; c < q.cols; ++c)
-      out[r * q.cols + c] = nf4_decode(q.codes[r * q.cols + c]) * q.scales[r * groups + c / q.group];
+      out[r * q.cols + c] =
+          nf4_decode(q.codes[r * q.cols + c]) * q.scales[r * groups + c / q.group];
 }
 
 std::vector<uint8_t> pack_nibbles(std::span<const uint8_t> codes, int64_t rows, int64_t cols) {

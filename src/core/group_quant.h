@@ -20,9 +20,10 @@ namespace qz {
 
 struct GroupCodes {
   int64_t rows = 0, cols = 0, group = 0;
-  std::vector<uint8_t> codes;    // unpacked, rows·cols (unsigned codes; signed int8 as two's complement)
-  std::vector<float> scales;     // rows·groups
-  std::vector<int32_t> zeros;    // rows·groups
+  std::vector<uint8_t>
+      codes;  // unpacked, rows·cols (unsigned codes; signed int8 as two's complement)
+  std::vector<float> scales;   // rows·groups
+  std::vector<int32_t> zeros;  // rows·groups
   int64_t groups() const { return (cols + group - 1) / group; }
 };
 

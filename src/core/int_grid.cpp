@@ -8,7 +8,9 @@
 
 namespace qz {
 
-float round_to_fp16(float x) { return fp16_to_float(float_to_fp16(x)); }
+float round_to_fp16(float x) {
+  return fp16_to_float(float_to_fp16(x));
+}
 
 IntGrid make_grid(GridKind kind, int bits, float lo, float hi, float (*scale_rounding)(float)) {
   QZ_ASSERT(bits >= 2 && bits <= 8, "grid of {} bits", bits);
@@ -41,7 +43,8 @@ IntGrid make_grid(GridKind kind, int bits, float lo, float hi, float (*scale_rou
   g.scale = scale;
   if (kind == GridKind::SymmetricOffset) g.zero = 1 << (bits - 1);
   if (kind == GridKind::Affine)
-    g.zero = static_cast<int32_t>(std::fmin(std::fmax(std::nearbyint(-lo / scale), 0.0f), static_cast<float>(levels)));
+    g.zero = static_cast<int32_t>(
+        std::fmin(std::fmax(std::nearbyint(-lo / scale), 0.0f), static_cast<float>(levels)));
   return g;
 }
 
@@ -49,7 +52,8 @@ RangeRule parse_range_rule(const std::string& name) {
   if (name == "minmax") return RangeRule::MinMax;
   if (name == "percentile") return RangeRule::Percentile;
   if (name == "mse") return RangeRule::Mse;
-  throw InputError(fmt::format("unknown scale rule '{}' (expected minmax, percentile or mse)", name));
+  throw InputError(
+      fmt::format("unknown scale rule '{}' (expected minmax, percentile or mse)", name));
 }
 
 double grid_squared_error(std::span<const float> values, const IntGrid& grid) {
@@ -61,8 +65,8 @@ double grid_squared_error(std::span<const float> values, const IntGrid& grid) {
   return err;
 }
 
-IntGrid choose_grid(std::span<const float> values, GridKind kind, int bits, const RangeOptions& options,
-                    float (*scale_rounding)(float)) {
+IntGrid choose_grid(std::span<const float> values, GridKind kind, int bits,
+                    const RangeOptions& options, float (*scale_rounding)(float)) {
   float lo = 0, hi = 0;
   for (float x : values) {
     lo = std::fmin(lo, x);
@@ -72,7 +76,8 @@ IntGrid choose_grid(std::span<const float> values, GridKind kind, int bits, cons
     std::vector<float> sorted(values.begin(), values.end());
     const double tail = (100.0 - options.percentile) / 100.0;
     auto at = [&](double q) {
-      const size_t k = std::min(sorted.size() - 1, static_cast<size_t>(q * static_cast<double>(sorted.size() - 1) + 0.5));
+      const size_t k = std::min(
+          sorted.size() - 1, static_cast<size_t>(q * static_cast<double>(sorted.size() - 1) + 0.5));
       std::nth_element(sorted.begin(), sorted.begin() + static_cast<ptrdiff_t>(k), sorted.end());
       return sorted[k];
     };

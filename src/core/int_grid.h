@@ -27,7 +27,8 @@ struct IntGrid {
 
   int32_t quantize(float x) const {
     const float q = std::nearbyint(x / scale) + static_cast<float>(zero);
-    return static_cast<int32_t>(std::fmin(std::fmax(q, static_cast<float>(qmin)), static_cast<float>(qmax)));
+    return static_cast<int32_t>(
+        std::fmin(std::fmax(q, static_cast<float>(qmin)), static_cast<float>(qmax)));
   }
   float dequantize(int32_t q) const { return static_cast<float>(q - zero) * scale; }
 };
@@ -35,7 +36,8 @@ struct IntGrid {
 // The grid of `kind` with `bits` bits covering [lo, hi] (lo ≤ hi; symmetric kinds use
 // max(|lo|, |hi|)). `scale_rounding` rounds the scale to its storage format (e.g. FP16) before
 // zero and codes are derived from it, so stored and used scales agree.
-IntGrid make_grid(GridKind kind, int bits, float lo, float hi, float (*scale_rounding)(float) = nullptr);
+IntGrid make_grid(GridKind kind, int bits, float lo, float hi,
+                  float (*scale_rounding)(float) = nullptr);
 
 // How the range [lo, hi] of a group of values is chosen.
 enum class RangeRule { MinMax, Percentile, Mse };
@@ -51,8 +53,8 @@ RangeRule parse_range_rule(const std::string& name);
 
 // The grid for `values` under `options` (Mse: the shrink of the min-max range with the least
 // squared reconstruction error).
-IntGrid choose_grid(std::span<const float> values, GridKind kind, int bits, const RangeOptions& options,
-                    float (*scale_rounding)(float) = nullptr);
+IntGrid choose_grid(std::span<const float> values, GridKind kind, int bits,
+                    const RangeOptions& options, float (*scale_rounding)(float) = nullptr);
 
 // Sum of squared reconstruction errors of `values` on `grid`.
 double grid_squared_error(std::span<const float> values, const IntGrid& grid);

@@ -61,12 +61,13 @@ std::string json_string(const json& obj, const std::string& key, const std::stri
   return obj[key].get<std::string>();
 }
 
-std::vector<int64_t> json_int_list(const json& obj, const std::string& key, const std::string& where,
-                                   int64_t lo, int64_t hi, size_t max_len) {
+std::vector<int64_t> json_int_list(const json& obj, const std::string& key,
+                                   const std::string& where, int64_t lo, int64_t hi,
+                                   size_t max_len) {
   QZ_CHECK(obj.contains(key), "{}: missing field '{}'", where, key);
   const json& v = obj[key];
-  QZ_CHECK(v.is_array() && v.size() <= max_len, "{}: field '{}': expected a list of at most {} integers",
-           where, key, max_len);
+  QZ_CHECK(v.is_array() && v.size() <= max_len,
+           "{}: field '{}': expected a list of at most {} integers", where, key, max_len);
   std::vector<int64_t> out;
   for (const json& e : v) {
     QZ_CHECK(e.is_number_integer(), "{}: field '{}': expected integers", where, key);
@@ -77,7 +78,8 @@ std::vector<int64_t> json_int_list(const json& obj, const std::string& key, cons
   return out;
 }
 
-void json_only_keys(const json& obj, const std::vector<std::string>& allowed, const std::string& where) {
+void json_only_keys(const json& obj, const std::vector<std::string>& allowed,
+                    const std::string& where) {
   QZ_CHECK(obj.is_object(), "{}: expected a JSON object", where);
   for (const auto& [key, _] : obj.items()) {
     QZ_CHECK(std::find(allowed.begin(), allowed.end(), key) != allowed.end(),

@@ -21,7 +21,8 @@ int64_t json_int(const nlohmann::json& obj, const std::string& key, const std::s
 double json_number(const nlohmann::json& obj, const std::string& key, const std::string& where,
                    double lo, double hi);
 // A string field.
-std::string json_string(const nlohmann::json& obj, const std::string& key, const std::string& where);
+std::string json_string(const nlohmann::json& obj, const std::string& key,
+                        const std::string& where);
 // A list of integers, each in [lo, hi], with at most `max_len` entries.
 std::vector<int64_t> json_int_list(const nlohmann::json& obj, const std::string& key,
                                    const std::string& where, int64_t lo, int64_t hi,

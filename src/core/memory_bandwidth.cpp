@@ -25,7 +25,8 @@ double measure_read_bandwidth_gbs(size_t bytes, int passes) {
       d += buffer[i + 3];
     }
     sink = sink + a + b + c + d;
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     rates.push_back(static_cast<double>(n * sizeof(uint64_t)) / s / 1e9);
   }
   std::sort(rates.begin(), rates.end());

@@ -10,22 +10,28 @@ struct Layout {
   int exp_bits;
   int man_bits;
   int bias;
-  bool has_inf;        // top exponent field reserved for Inf/NaN (IEEE style)
-  bool saturate;       // finite overflow clamps to max instead of becoming Inf
-  uint16_t nan_code;   // quiet NaN, positive
+  bool has_inf;       // top exponent field reserved for Inf/NaN (IEEE style)
+  bool saturate;      // finite overflow clamps to max instead of becoming Inf
+  uint16_t nan_code;  // quiet NaN, positive
 };
 
 Layout layout(MiniFloat f) {
   switch (f) {
-    case MiniFloat::F16: return {5, 10, 15, true, false, 0x7E00};
-    case MiniFloat::BF16: return {8, 7, 127, true, false, 0x7FC0};
-    case MiniFloat::E4M3: return {4, 3, 7, false, true, 0x7F};
-    case MiniFloat::E5M2: return {5, 2, 15, true, true, 0x7E};
+    case MiniFloat::F16:
+      return {5, 10, 15, true, false, 0x7E00};
+    case MiniFloat::BF16:
+      return {8, 7, 127, true, false, 0x7FC0};
+    case MiniFloat::E4M3:
+      return {4, 3, 7, false, true, 0x7F};
+    case MiniFloat::E5M2:
+      return {5, 2, 15, true, true, 0x7E};
   }
   return {};
 }
 
-int total_bits(const Layout& l) { return 1 + l.exp_bits + l.man_bits; }
+int total_bits(const Layout& l) {
+  return 1 + l.exp_bits + l.man_bits;
+}
 
 // Largest finite code without the sign: IEEE formats stop one exponent below the top; E4M3
 // uses the top exponent too, except its all-ones mantissa (NaN).
@@ -51,7 +57,7 @@ uint16_t encode_minifloat(float x, MiniFloat format) {
   if (a == 0.0) return sign;
 
   int e2 = 0;
-  std::frexp(a, &e2);  // a = m·2^e2, m ∈ [0.5, 1)
+  std::frexp(a, &e2);     // a = m·2^e2, m ∈ [0.5, 1)
   int exponent = e2 - 1;  // a ∈ [2^exponent, 2^(exponent+1))
   const int min_normal_exp = 1 - l.bias;
   uint32_t exp_field, mantissa;
@@ -96,12 +102,15 @@ float decode_minifloat(uint16_t code, MiniFloat format) {
   return static_cast<float>(negative ? -value : value);
 }
 
-float minifloat_max(MiniFloat format) { return decode_minifloat(max_code(layout(format)), format); }
+float minifloat_max(MiniFloat format) {
+  return decode_minifloat(max_code(layout(format)), format);
+}
 
 uint16_t float_to_bf16(float x) {
   uint32_t bits;
   std::memcpy(&bits, &x, 4);
-  if ((bits & 0x7FFFFFFF) > 0x7F800000) return static_cast<uint16_t>((bits >> 16) & 0x8000) | 0x7FC0;
+  if ((bits & 0x7FFFFFFF) > 0x7F800000)
+    return static_cast<uint16_t>((bits >> 16) & 0x8000) | 0x7FC0;
   const uint32_t rounding = 0x7FFF + ((bits >> 16) & 1);
   return static_cast<uint16_t>((bits + rounding) >> 16);
 }

@@ -28,13 +28,27 @@ float decode_minifloat(uint16_t code, MiniFloat format);
 float minifloat_max(MiniFloat format);
 
 // Convenience wrappers.
-inline uint16_t float_to_fp16(float x) { return encode_minifloat(x, MiniFloat::F16); }
-inline float fp16_to_float(uint16_t h) { return decode_minifloat(h, MiniFloat::F16); }
-inline float bf16_to_float(uint16_t b) { return decode_minifloat(b, MiniFloat::BF16); }
-inline uint8_t float_to_e4m3(float x) { return static_cast<uint8_t>(encode_minifloat(x, MiniFloat::E4M3)); }
-inline float e4m3_to_float(uint8_t c) { return decode_minifloat(c, MiniFloat::E4M3); }
-inline uint8_t float_to_e5m2(float x) { return static_cast<uint8_t>(encode_minifloat(x, MiniFloat::E5M2)); }
-inline float e5m2_to_float(uint8_t c) { return decode_minifloat(c, MiniFloat::E5M2); }
+inline uint16_t float_to_fp16(float x) {
+  return encode_minifloat(x, MiniFloat::F16);
+}
+inline float fp16_to_float(uint16_t h) {
+  return decode_minifloat(h, MiniFloat::F16);
+}
+inline float bf16_to_float(uint16_t b) {
+  return decode_minifloat(b, MiniFloat::BF16);
+}
+inline uint8_t float_to_e4m3(float x) {
+  return static_cast<uint8_t>(encode_minifloat(x, MiniFloat::E4M3));
+}
+inline float e4m3_to_float(uint8_t c) {
+  return decode_minifloat(c, MiniFloat::E4M3);
+}
+inline uint8_t float_to_e5m2(float x) {
+  return static_cast<uint8_t>(encode_minifloat(x, MiniFloat::E5M2));
+}
+inline float e5m2_to_float(uint8_t c) {
+  return decode_minifloat(c, MiniFloat::E5M2);
+}
 
 // BF16 by the classic bit trick (add 0x7FFF plus the lowest kept bit, truncate); equal to
 // encode_minifloat(x, BF16) for every float, tested exhaustively over exponents.

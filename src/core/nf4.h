@@ -15,6 +15,8 @@ const std::array<float, 16>& nf4_codebook();
 // Index of the code nearest to `normalized` (x / block absmax).
 uint8_t nf4_encode(float normalized);
 
-inline float nf4_decode(uint8_t code) { return nf4_codebook()[code & 0xF]; }
+inline float nf4_decode(uint8_t code) {
+  return nf4_codebook()[code & 0xF];
+}
 
 }  // namespace qz

@@ -13,8 +13,12 @@ constexpr double kTtyRedrawSeconds = 0.1;
 constexpr double kPlainLineSeconds = 10.0;
 }  // namespace
 
-void set_progress_quiet(bool quiet) { g_quiet = quiet; }
-bool progress_quiet() { return g_quiet; }
+void set_progress_quiet(bool quiet) {
+  g_quiet = quiet;
+}
+bool progress_quiet() {
+  return g_quiet;
+}
 
 std::string format_duration(double seconds) {
   if (seconds < 60) return fmt::format("{:.1f}s", seconds);
@@ -65,8 +69,8 @@ void Progress::draw(bool final_line) {
     const int filled = static_cast<int>(frac * kWidth);
     std::string bar(filled, '#');
     bar.resize(kWidth, '.');
-    fmt::print(stderr, "\r\033[K{} [{}] {:3.0f}% {}/{} {} {}", label_, bar, frac * 100, done_, total_,
-               timing, info_);
+    fmt::print(stderr, "\r\033[K{} [{}] {:3.0f}% {}/{} {} {}", label_, bar, frac * 100, done_,
+               total_, timing, info_);
     if (final_line) fmt::print(stderr, "\n");
   } else {
     fmt::print(stderr, "{}: {:3.0f}% ({}/{}) {} {}\n", label_, frac * 100, done_, total_, timing,

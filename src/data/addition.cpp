@@ -10,7 +10,9 @@ namespace {
 constexpr int64_t kMaxDigits = 4;
 constexpr int64_t kTrain = 120000, kVal = 2000, kTest = 4000;
 
-int64_t digits_of(int64_t x) { return x < 10 ? 1 : 1 + digits_of(x / 10); }
+int64_t digits_of(int64_t x) {
+  return x < 10 ? 1 : 1 + digits_of(x / 10);
+}
 
 // A uniform number with exactly `digits` digits (0 counts as a 1-digit number).
 int64_t draw_operand(Rng& rng, int64_t digits) {

@@ -14,7 +14,8 @@ constexpr size_t kMaxColumns = 1 << 16;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -31,7 +32,8 @@ std::vector<std::string_view> split_cells(std::string_view line) {
   size_t start = 0;
   while (true) {
     const size_t comma = line.find(',', start);
-    cells.push_back(line.substr(start, comma == std::string_view::npos ? line.npos : comma - start));
+    cells.push_back(
+        line.substr(start, comma == std::string_view::npos ? line.npos : comma - start));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -66,8 +68,9 @@ Split parse_csv(const std::string& text, const std::string& path, int64_t& num_c
                path, line_no);
       if (!any_numeric) continue;  // header
     }
-    QZ_CHECK(cells.size() == columns, "[csv] {} line {}: {} columns, expected {} like the first line",
-             path, line_no, cells.size(), columns);
+    QZ_CHECK(cells.size() == columns,
+             "[csv] {} line {}: {} columns, expected {} like the first line", path, line_no,
+             cells.size(), columns);
     for (size_t c = 0; c + 1 < columns; ++c) {
       double v;
       QZ_CHECK(parse_double(cells[c], v) && std::isfinite(v),
@@ -87,7 +90,8 @@ Split parse_csv(const std::string& text, const std::string& path, int64_t& num_c
   QZ_CHECK(!labels.empty(), "[csv] {}: no data rows", path);
   num_classes = 0;
   for (int64_t l : labels) num_classes = std::max(num_classes, l + 1);
-  QZ_CHECK(num_classes >= 2, "[csv] {}: labels must name at least two classes (found only 0)", path);
+  QZ_CHECK(num_classes >= 2, "[csv] {}: labels must name at least two classes (found only 0)",
+           path);
   const int64_t n = static_cast<int64_t>(labels.size());
   const int64_t f = static_cast<int64_t>(columns - 1);
   Split all;

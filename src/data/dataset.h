@@ -37,7 +37,7 @@ struct Split {
 };
 
 struct Dataset {
-  std::string spec;                  // the --data value it came from
+  std::string spec;  // the --data value it came from
   nn::Task task = nn::Task::Classification;
   std::vector<int64_t> input_shape;  // one sample's shape (classification)
   int64_t num_classes = 0;           // classes, or vocabulary size for language models
@@ -51,11 +51,11 @@ struct Dataset {
 };
 
 struct DataOptions {
-  uint64_t seed = 1234;         // fixes generation and the train/val/test split
-  double val_fraction = 0.1;    // user files only; built-ins have fixed split sizes
+  uint64_t seed = 1234;       // fixes generation and the train/val/test split
+  double val_fraction = 0.1;  // user files only; built-ins have fixed split sizes
   double test_fraction = 0.2;
-  int64_t seq_len = 64;         // text: tokens per window
-  double size_scale = 1.0;      // built-ins: multiply sample counts (tests use less)
+  int64_t seq_len = 64;     // text: tokens per window
+  double size_scale = 1.0;  // built-ins: multiply sample counts (tests use less)
 };
 
 // Loads or generates the data named by `spec`; InputError for an unknown spec or a bad file.

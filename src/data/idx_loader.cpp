@@ -39,8 +39,8 @@ IdxArray parse_idx(const std::string& bytes, const std::string& path) {
            "[idx] {} byte 0: wrong magic (expected two zero bytes, a type byte and a rank byte)",
            path);
   QZ_CHECK(uint8_t(bytes[2]) == 0x08,
-           "[idx] {} byte 2: element type 0x{:02x} unsupported (expected 0x08, unsigned byte)", path,
-           uint8_t(bytes[2]));
+           "[idx] {} byte 2: element type 0x{:02x} unsupported (expected 0x08, unsigned byte)",
+           path, uint8_t(bytes[2]));
   const int rank = uint8_t(bytes[3]);
   QZ_CHECK(rank >= 1 && rank <= 4, "[idx] {} byte 3: rank {} unsupported (expected 1 to 4)", path,
            rank);
@@ -88,9 +88,10 @@ Dataset load_idx(const std::string& paths, const DataOptions& options) {
   d.num_classes = classes;
   d.slices = class_slices(classes);
   Split all;
-  all.inputs = torch::from_blob(const_cast<uint8_t*>(images.data.data()), {n, 1, h, w}, torch::kUInt8)
-                   .to(torch::kFloat32)
-                   .div_(255.0f);
+  all.inputs =
+      torch::from_blob(const_cast<uint8_t*>(images.data.data()), {n, 1, h, w}, torch::kUInt8)
+          .to(torch::kFloat32)
+          .div_(255.0f);
   all.targets = torch::from_blob(const_cast<uint8_t*>(labels.data.data()), {n}, torch::kUInt8)
                     .to(torch::kInt64);
   all.slices = all.targets.unsqueeze(1).clone();

@@ -12,7 +12,9 @@ struct Vec2 {
   double x, y;
 };
 
-double length(Vec2 p) { return std::hypot(p.x, p.y); }
+double length(Vec2 p) {
+  return std::hypot(p.x, p.y);
+}
 
 double segment(Vec2 p, Vec2 a, Vec2 b) {
   const Vec2 pa{p.x - a.x, p.y - a.y}, ba{b.x - a.x, b.y - a.y};
@@ -38,21 +40,36 @@ double triangle(Vec2 p, double r) {
 // Signed distance of class `cls` at local point p (shape radius 1), stroke half-width hw.
 double shape_sdf(int64_t cls, Vec2 p, double hw) {
   switch (cls) {
-    case 0: return length(p) - 1.0;                                     // disk
-    case 1: return std::abs(length(p) - 0.8) - hw;                      // ring
-    case 2: return box(p, 0.8);                                         // square
-    case 3: return std::abs(box(p, 0.75)) - hw;                         // square outline
-    case 4: return triangle(p, 1.0);                                    // triangle
-    case 5: return std::abs(triangle(p, 0.95)) - hw;                    // triangle outline
-    case 6: return std::min(segment(p, {-1, 0}, {1, 0}), segment(p, {0, -1}, {0, 1})) - hw;  // plus
-    case 7: return segment(p, {-1, 0}, {1, 0}) - hw;                    // bar
-    case 8: return std::min(segment(p, {-0.7, -0.9}, {-0.7, 0.9}),      // L corner
-                            segment(p, {-0.7, 0.9}, {0.8, 0.9})) - hw;
-    case 9: return std::min(segment(p, {-0.9, -0.8}, {0.9, -0.8}),      // T
-                            segment(p, {0, -0.8}, {0, 0.9})) - hw;
-    case 10: return std::min(segment(p, {-0.9, -0.45}, {0.9, -0.45}),   // two bars
-                             segment(p, {-0.9, 0.45}, {0.9, 0.45})) - hw;
-    default: return std::max(length(p) - 1.0, p.y);                     // half disk
+    case 0:
+      return length(p) - 1.0;  // disk
+    case 1:
+      return std::abs(length(p) - 0.8) - hw;  // ring
+    case 2:
+      return box(p, 0.8);  // square
+    case 3:
+      return std::abs(box(p, 0.75)) - hw;  // square outline
+    case 4:
+      return triangle(p, 1.0);  // triangle
+    case 5:
+      return std::abs(triangle(p, 0.95)) - hw;  // triangle outline
+    case 6:
+      return std::min(segment(p, {-1, 0}, {1, 0}), segment(p, {0, -1}, {0, 1})) - hw;  // plus
+    case 7:
+      return segment(p, {-1, 0}, {1, 0}) - hw;  // bar
+    case 8:
+      return std::min(segment(p, {-0.7, -0.9}, {-0.7, 0.9}),  // L corner
+                      segment(p, {-0.7, 0.9}, {0.8, 0.9})) -
+             hw;
+    case 9:
+      return std::min(segment(p, {-0.9, -0.8}, {0.9, -0.8}),  // T
+                      segment(p, {0, -0.8}, {0, 0.9})) -
+             hw;
+    case 10:
+      return std::min(segment(p, {-0.9, -0.45}, {0.9, -0.45}),  // two bars
+                      segment(p, {-0.9, 0.45}, {0.9, 0.45})) -
+             hw;
+    default:
+      return std::max(length(p) - 1.0, p.y);  // half disk
   }
 }
 
@@ -85,8 +102,8 @@ Split make_split(int64_t count, uint64_t seed) {
 
 const std::vector<std::string>& shape_class_names() {
   static const std::vector<std::string> names = {
-      "disk", "ring", "square", "square_outline", "triangle", "triangle_outline",
-      "plus", "bar",  "ell",    "tee",            "two_bars", "half_disk"};
+      "disk", "ring", "square", "square_outline", "triangle", "triangle_outline", "plus",
+      "bar",  "ell",  "tee",    "two_bars",       "half_disk"};
   return names;
 }
 

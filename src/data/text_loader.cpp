@@ -37,7 +37,8 @@ int64_t first_non_text_byte(const std::string& text) {
       if ((s[i + k] & 0xC0) != 0x80) return static_cast<int64_t>(i);
       cp = (cp << 6) | (s[i + k] & 0x3F);
     }
-    if (cp < min_cp || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return static_cast<int64_t>(i);
+    if (cp < min_cp || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return static_cast<int64_t>(i);
     i += len;
   }
   return -1;

@@ -11,7 +11,8 @@ torch::Tensor collect_logits(nn::Model& model, const data::Split& split, int64_t
   return torch::cat(parts, 0);
 }
 
-double kl_divergence(const torch::Tensor& reference, const torch::Tensor& other, const data::Split& split) {
+double kl_divergence(const torch::Tensor& reference, const torch::Tensor& other,
+                     const data::Split& split) {
   torch::NoGradGuard guard;
   const auto log_p = torch::log_softmax(reference, -1), log_q = torch::log_softmax(other, -1);
   const auto kl = (log_p.exp() * (log_p - log_q)).sum(-1);  // [N] or [N, T]

@@ -13,6 +13,7 @@ torch::Tensor collect_logits(nn::Model& model, const data::Split& split, int64_t
 
 // Mean KL(softmax(reference) ‖ softmax(other)) per sample (classifiers) or per scored position
 // (language models, weighted by the split's loss mask), in nats.
-double kl_divergence(const torch::Tensor& reference, const torch::Tensor& other, const data::Split& split);
+double kl_divergence(const torch::Tensor& reference, const torch::Tensor& other,
+                     const data::Split& split);
 
 }  // namespace qz::eval

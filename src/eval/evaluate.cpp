@@ -20,7 +20,8 @@ nlohmann::json EvalResult::to_json() const {
     j["token_accuracy"] = token_accuracy;
   }
   j["slices"] = nlohmann::json::object();
-  for (const auto& [name, s] : slices) j["slices"][name] = {{"accuracy", s.accuracy}, {"count", s.count}};
+  for (const auto& [name, s] : slices)
+    j["slices"][name] = {{"accuracy", s.accuracy}, {"count", s.count}};
   j["worst_slice"] = worst_slice.empty() ? nlohmann::json(nullptr) : nlohmann::json(worst_slice);
   j["seconds"] = seconds;
   return j;
@@ -30,10 +31,9 @@ EvalResult evaluate(nn::Model& model, const data::Dataset& data, const std::stri
                     int64_t batch) {
   const data::Split& split = data.split(split_name);
   QZ_CHECK(split.size() > 0, "[eval] split '{}' of {} is empty", split_name, data.spec);
-  QZ_CHECK(model.task() == data.task,
-           "[eval] model '{}' is a {} but data '{}' is for {}", model.arch(),
-           model.task() == nn::Task::LanguageModel ? "language model" : "classifier", data.spec,
-           data.task == nn::Task::LanguageModel ? "language models" : "classifiers");
+  QZ_CHECK(model.task() == data.task, "[eval] model '{}' is a {} but data '{}' is for {}",
+           model.arch(), model.task() == nn::Task::LanguageModel ? "language model" : "classifier",
+           data.spec, data.task == nn::Task::LanguageModel ? "language models" : "classifiers");
   const auto start = std::chrono::steady_clock::now();
   torch::NoGradGuard guard;
   model.eval();

@@ -19,10 +19,10 @@ struct SliceResult {
 struct EvalResult {
   std::string split;
   int64_t samples = 0;
-  double accuracy = 0;      // classification top-1; LM exact match (answers) or token accuracy
-  double loss = 0;          // mean cross-entropy per sample (classification) or scored token
-  double perplexity = 0;    // language models: exp(loss), per byte
-  double exact_match = 0;   // language models: whole answer (or whole window) right
+  double accuracy = 0;        // classification top-1; LM exact match (answers) or token accuracy
+  double loss = 0;            // mean cross-entropy per sample (classification) or scored token
+  double perplexity = 0;      // language models: exp(loss), per byte
+  double exact_match = 0;     // language models: whole answer (or whole window) right
   double token_accuracy = 0;  // language models: next-byte top-1
   bool language_model = false;
   std::map<std::string, SliceResult> slices;  // "noise=high" → result

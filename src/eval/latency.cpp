@@ -25,10 +25,12 @@ LatencyStats measure_latency(nn::Model& model, const torch::Tensor& input, int w
   std::vector<double> times;
   const auto start = std::chrono::steady_clock::now();
   while (static_cast<int>(times.size()) < min_runs ||
-         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < min_seconds) {
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() <
+             min_seconds) {
     const auto t0 = std::chrono::steady_clock::now();
     model.forward(input);
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    times.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (times.size() >= 10000) break;
   }
   std::sort(times.begin(), times.end());

@@ -3,8 +3,8 @@
 // are noisy.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "nn/model.h"
 
@@ -23,7 +23,7 @@ struct LatencyStats {
 torch::Tensor synthetic_input(const nn::Model& model, int64_t batch, int64_t seq_len = 16);
 
 // Times model.forward(input) in eval mode without gradients.
-LatencyStats measure_latency(nn::Model& model, const torch::Tensor& input, int warmup = 3, int min_runs = 10,
-                             double min_seconds = 0.5);
+LatencyStats measure_latency(nn::Model& model, const torch::Tensor& input, int warmup = 3,
+                             int min_runs = 10, double min_seconds = 0.5);
 
 }  // namespace qz::eval

@@ -19,7 +19,8 @@ double measure_gemm_gflops(int64_t n, int reps) {
   for (int r = 0; r < reps; ++r) {
     const auto start = std::chrono::steady_clock::now();
     c = torch::mm(a, b);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     rates.push_back(2.0 * n * n * n / s / 1e9);
   }
   std::sort(rates.begin(), rates.end());

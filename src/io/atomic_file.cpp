@@ -105,7 +105,8 @@ void check_output_path(const std::string& path) {
   const fs::path dir = dest.parent_path().empty() ? fs::path(".") : dest.parent_path();
   QZ_CHECK(!path.empty(), "[write] empty output path");
   QZ_CHECK(fs::is_directory(dir), "[write] {}: folder '{}' does not exist", path, dir.string());
-  QZ_CHECK(access(dir.c_str(), W_OK) == 0, "[write] {}: folder '{}' is not writable", path, dir.string());
+  QZ_CHECK(access(dir.c_str(), W_OK) == 0, "[write] {}: folder '{}' is not writable", path,
+           dir.string());
   QZ_CHECK(!fs::is_directory(dest), "[write] {}: is a folder, expected a file name", path);
 }
 

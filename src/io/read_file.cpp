@@ -14,7 +14,8 @@ std::string read_file(const std::string& path, uint64_t max_bytes) {
   QZ_CHECK(std::filesystem::is_regular_file(path, ec), "{}: no such file", path);
   const uint64_t size = std::filesystem::file_size(path, ec);
   QZ_CHECK(!ec, "{}: cannot read size: {}", path, ec.message());
-  QZ_CHECK(size <= max_bytes, "{}: file is {} bytes, more than the limit {}", path, size, max_bytes);
+  QZ_CHECK(size <= max_bytes, "{}: file is {} bytes, more than the limit {}", path, size,
+           max_bytes);
   std::ifstream in(path, std::ios::binary);
   QZ_CHECK(in.good(), "{}: cannot open: {}", path, std::strerror(errno));
   std::string data(size, '\0');

@@ -104,8 +104,9 @@ TensorInfo parse_tensor_entry(const std::string& name, const json& entry, const 
   t.name = name;
   const std::string dtype = entry["dtype"].get<std::string>();
   auto parsed = parse_dtype(dtype);
-  QZ_CHECK(parsed.has_value(), "[safetensors] {}: tensor '{}': unknown dtype '{}' (expected one of {})",
-           where, name, dtype, all_dtype_names());
+  QZ_CHECK(parsed.has_value(),
+           "[safetensors] {}: tensor '{}': unknown dtype '{}' (expected one of {})", where, name,
+           dtype, all_dtype_names());
   t.dtype = *parsed;
 
   const json& shape = entry["shape"];
@@ -130,9 +131,10 @@ TensorInfo parse_tensor_entry(const std::string& name, const json& entry, const 
   t.end = json_offset(entry["data_offsets"][1], where, name);
   QZ_CHECK(t.begin <= t.end, "[safetensors] {}: tensor '{}': data_offsets begin {} > end {}", where,
            name, t.begin, t.end);
-  QZ_CHECK(t.end - t.begin == numel * elem,
-           "[safetensors] {}: tensor '{}': data_offsets span {} bytes but shape and dtype {} need {}",
-           where, name, t.end - t.begin, dtype, numel * elem);
+  QZ_CHECK(
+      t.end - t.begin == numel * elem,
+      "[safetensors] {}: tensor '{}': data_offsets span {} bytes but shape and dtype {} need {}",
+      where, name, t.end - t.begin, dtype, numel * elem);
   return t;
 }
 
@@ -154,7 +156,8 @@ SafetensorsFile SafetensorsFile::open(const std::string& path, const Safetensors
     void* addr = mmap(nullptr, file.size_, PROT_READ, MAP_PRIVATE, fd, 0);
     if (addr == MAP_FAILED) {
       ::close(fd);
-      throw InputError(fmt::format("[safetensors] {}: mmap failed: {}", path, std::strerror(errno)));
+      throw InputError(
+          fmt::format("[safetensors] {}: mmap failed: {}", path, std::strerror(errno)));
     }
     mapping->addr = addr;
     mapping->length = file.size_;
@@ -197,13 +200,16 @@ void SafetensorsFile::parse(const SafetensorsLimits& limits) {
 
   json header;
   try {
-    header = json::parse(text, text + header_size_, StrictJsonCallback(where, limits.max_json_depth));
+    header =
+        json::parse(text, text + header_size_, StrictJsonCallback(where, limits.max_json_depth));
   } catch (const json::exception& e) {
-    throw InputError(fmt::format("[safetensors] {}: header is not valid JSON: {}", where, e.what()));
+    throw InputError(
+        fmt::format("[safetensors] {}: header is not valid JSON: {}", where, e.what()));
   }
   QZ_CHECK(header.is_object(), "[safetensors] {}: header must be a JSON object", where);
-  QZ_CHECK(header.size() <= limits.max_tensors + 1, "[safetensors] {}: {} tensors exceed the limit {}",
-           where, header.size(), limits.max_tensors);
+  QZ_CHECK(header.size() <= limits.max_tensors + 1,
+           "[safetensors] {}: {} tensors exceed the limit {}", where, header.size(),
+           limits.max_tensors);
 
   for (auto& [name, entry] : header.items()) {
     if (name == "__metadata__") {
@@ -226,10 +232,12 @@ void SafetensorsFile::parse(const SafetensorsLimits& limits) {
   const uint64_t buffer = size_ - 8 - header_size_;
   uint64_t cursor = 0;
   for (const TensorInfo& t : tensors_) {
-    QZ_CHECK(t.begin >= cursor, "[safetensors] {}: tensor '{}' at [{}, {}) overlaps the tensor ending at {}",
-             where, t.name, t.begin, t.end, cursor);
-    QZ_CHECK(t.begin == cursor, "[safetensors] {}: tensor '{}' at [{}, {}) leaves a gap after offset {}",
-             where, t.name, t.begin, t.end, cursor);
+    QZ_CHECK(t.begin >= cursor,
+             "[safetensors] {}: tensor '{}' at [{}, {}) overlaps the tensor ending at {}", where,
+             t.name, t.begin, t.end, cursor);
+    QZ_CHECK(t.begin == cursor,
+             "[safetensors] {}: tensor '{}' at [{}, {}) leaves a gap after offset {}", where,
+             t.name, t.begin, t.end, cursor);
     cursor = t.end;
   }
   QZ_CHECK(cursor == buffer,

@@ -20,8 +20,8 @@ std::vector<std::byte> serialize_safetensors(const std::vector<TensorData>& tens
     int64_t numel = 1;
     for (int64_t d : t.shape) numel *= d;
     QZ_CHECK(t.bytes.size() == static_cast<size_t>(numel) * dtype_size(t.dtype),
-             "[safetensors] tensor '{}': {} bytes do not match shape and dtype {} ({} bytes)", t.name,
-             t.bytes.size(), dtype_name(t.dtype), numel * dtype_size(t.dtype));
+             "[safetensors] tensor '{}': {} bytes do not match shape and dtype {} ({} bytes)",
+             t.name, t.bytes.size(), dtype_name(t.dtype), numel * dtype_size(t.dtype));
     order.push_back(&t);
   }
   std::sort(order.begin(), order.end(), [](const TensorData* a, const TensorData* b) {

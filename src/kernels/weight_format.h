@@ -10,8 +10,8 @@
 //   NF4      uint8 [N, ceil(K/2)]              fp16 [N, G] (absmax)   —
 //
 // G = ceil(K / group). Scales are FP16 for every format (as compressed-tensors stores them in the
-// model's half dtype); the integer GEMM takes its per-channel scales as f32 separately. Dequantized value: F16/BF16 decode; FP8 decode·scale; I8 q·scale;
-// Q4 (q − zero)·scale; NF4 codebook[q]·scale.
+// model's half dtype); the integer GEMM takes its per-channel scales as f32 separately. Dequantized
+// value: F16/BF16 decode; FP8 decode·scale; I8 q·scale; Q4 (q − zero)·scale; NF4 codebook[q]·scale.
 #pragma once
 
 #include <cstdint>

@@ -51,7 +51,9 @@ class LayerSlot {
  public:
   LayerSlot(torch::nn::Module* parent, std::string local_name, std::string full_name,
             LayerPtr* holder)
-      : parent_(parent), local_(std::move(local_name)), full_(std::move(full_name)),
+      : parent_(parent),
+        local_(std::move(local_name)),
+        full_(std::move(full_name)),
         holder_(holder) {}
 
   const std::string& name() const { return full_; }

@@ -23,16 +23,22 @@ const std::vector<std::string>& known_archs() {
 json default_config(const std::string& arch, const std::vector<int64_t>& input_shape,
                     int64_t outputs, int64_t max_seq) {
   if (arch == "mlp")
-    return {{"arch", "mlp"}, {"input_shape", input_shape}, {"num_classes", outputs},
+    return {{"arch", "mlp"},
+            {"input_shape", input_shape},
+            {"num_classes", outputs},
             {"hidden", {512, 512}}};
   if (arch == "cnn")
-    return {{"arch", "cnn"}, {"input_shape", input_shape}, {"num_classes", outputs},
-            {"channels", {32, 64}}, {"hidden", 256}};
+    return {{"arch", "cnn"},
+            {"input_shape", input_shape},
+            {"num_classes", outputs},
+            {"channels", {32, 64}},
+            {"hidden", 256}};
   if (arch == "transformer")
-    return {{"arch", "transformer"}, {"vocab", outputs}, {"d_model", 128}, {"n_layers", 3},
-            {"n_heads", 4}, {"d_ff", 352}, {"max_seq", max_seq}, {"rope_base", 10000.0}};
-  throw InputError(fmt::format("[config] unknown architecture '{}' (expected mlp, cnn or transformer)",
-                               arch));
+    return {{"arch", "transformer"}, {"vocab", outputs},    {"d_model", 128},
+            {"n_layers", 3},         {"n_heads", 4},        {"d_ff", 352},
+            {"max_seq", max_seq},    {"rope_base", 10000.0}};
+  throw InputError(
+      fmt::format("[config] unknown architecture '{}' (expected mlp, cnn or transformer)", arch));
 }
 
 json validate_config(const json& config, const std::string& where) {
@@ -62,9 +68,9 @@ json validate_config(const json& config, const std::string& where) {
     return out;
   }
   if (arch == "transformer") {
-    json_only_keys(config, {"arch", "vocab", "d_model", "n_layers", "n_heads", "d_ff", "max_seq",
-                            "rope_base"},
-                   w);
+    json_only_keys(
+        config, {"arch", "vocab", "d_model", "n_layers", "n_heads", "d_ff", "max_seq", "rope_base"},
+        w);
     json out = config;
     json_int(config, "vocab", w, 2, kMaxVocab);
     const int64_t d = json_int(config, "d_model", w, 2, kMaxDim);
@@ -78,9 +84,10 @@ json validate_config(const json& config, const std::string& where) {
     json_number(out, "rope_base", w, 1.0, 1e9);
     return out;
   }
-  throw InputError(fmt::format("{}: field 'arch': unknown architecture '{}' (expected mlp, cnn or "
-                               "transformer)",
-                               w, arch));
+  throw InputError(
+      fmt::format("{}: field 'arch': unknown architecture '{}' (expected mlp, cnn or "
+                  "transformer)",
+                  w, arch));
 }
 
 ModelPtr make_model(const json& config, const std::string& where) {

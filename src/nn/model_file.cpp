@@ -53,11 +53,13 @@ void save_model(Model& model, const std::string& path, const nlohmann::json& pro
                 const nlohmann::json& metrics) {
   std::map<std::string, io::Dtype> overrides;
   for (const auto& slot : model.layers())
-    for (const auto& [local, dtype] : slot.get()->file_dtypes()) overrides[slot.name() + "." + local] = dtype;
+    for (const auto& [local, dtype] : slot.get()->file_dtypes())
+      overrides[slot.name() + "." + local] = dtype;
   std::vector<io::TensorData> tensors;
   for (const auto& [name, tensor] : state_tensors(model)) {
     auto it = overrides.find(name);
-    tensors.push_back(to_tensor_data(name, tensor, it == overrides.end() ? std::nullopt : std::optional(it->second)));
+    tensors.push_back(to_tensor_data(
+        name, tensor, it == overrides.end() ? std::nullopt : std::optional(it->second)));
   }
   nlohmann::json layers = nlohmann::json::object();
   for (const auto& slot : model.layers()) layers[slot.name()] = slot.get()->scheme();
@@ -93,7 +95,8 @@ ModelFile load_model(const std::string& path) {
            "[model] {}: quantization_config must hold a 'layers' object", path);
   for (const auto& [name, scheme] : qconfig["layers"].items()) {
     const LayerSlot* slot = out.model->find_layer(name);
-    QZ_CHECK(slot != nullptr, "[model] {}: quantization_config names unknown layer '{}'", path, name);
+    QZ_CHECK(slot != nullptr, "[model] {}: quantization_config names unknown layer '{}'", path,
+             name);
     QZ_CHECK(scheme.is_object() && scheme.contains("format") && scheme["format"].is_string(),
              "[model] {}: layer '{}': scheme needs a string 'format'", path, name);
     const std::string fmt_name = scheme["format"];
@@ -118,8 +121,9 @@ ModelFile load_model(const std::string& path) {
     const torch::ScalarType want = tensor.scalar_type();
     QZ_CHECK(to_torch_dtype(info.dtype) == want, "[model] {}: tensor '{}': dtype {} (expected {})",
              path, name, io::dtype_name(info.dtype), io::dtype_name(to_file_dtype(want)));
-    QZ_CHECK(info.shape == tensor.sizes().vec(), "[model] {}: tensor '{}': shape [{}] (expected [{}])",
-             path, name, fmt::join(info.shape, ","), fmt::join(tensor.sizes().vec(), ","));
+    QZ_CHECK(info.shape == tensor.sizes().vec(),
+             "[model] {}: tensor '{}': shape [{}] (expected [{}])", path, name,
+             fmt::join(info.shape, ","), fmt::join(tensor.sizes().vec(), ","));
     tensor.copy_(from_file(file, info));
   }
   for (const auto& info : file.tensors())

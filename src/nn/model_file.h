@@ -34,7 +34,8 @@ void save_model(Model& model, const std::string& path, const nlohmann::json& pro
 ModelFile load_model(const std::string& path);
 
 // Builds an empty compressed layer for a stored scheme, shaped like `dense` (its FP32 original).
-using LayerFactory = std::function<LayerPtr(const nlohmann::json& scheme, const CompressibleLayer& dense)>;
+using LayerFactory =
+    std::function<LayerPtr(const nlohmann::json& scheme, const CompressibleLayer& dense)>;
 // Registers the factory for scheme format `format` (called by compression modules at start-up).
 void register_layer_format(const std::string& format, LayerFactory factory);
 

@@ -18,12 +18,15 @@ using kernels::WeightFormat;
 bool sub_byte(WeightFormat f) {
   return f == WeightFormat::Q4Sym || f == WeightFormat::Q4Asym || f == WeightFormat::NF4;
 }
-bool is_fp8(WeightFormat f) { return f == WeightFormat::E4M3 || f == WeightFormat::E5M2; }
+bool is_fp8(WeightFormat f) {
+  return f == WeightFormat::E4M3 || f == WeightFormat::E5M2;
+}
 
 // FP16 bit patterns as a torch half tensor of `shape`.
 torch::Tensor fp16_tensor(const std::vector<float>& values, std::vector<int64_t> shape) {
   std::vector<int16_t> bits(values.size());
-  for (size_t i = 0; i < values.size(); ++i) bits[i] = static_cast<int16_t>(float_to_fp16(values[i]));
+  for (size_t i = 0; i < values.size(); ++i)
+    bits[i] = static_cast<int16_t>(float_to_fp16(values[i]));
   return torch::from_blob(bits.data(), shape, torch::kInt16).clone().view(torch::kFloat16);
 }
 
@@ -33,14 +36,19 @@ torch::Tensor u8_tensor(const std::vector<uint8_t>& v, std::vector<int64_t> shap
 
 const char* activation_name(ActivationQuant a) {
   switch (a) {
-    case ActivationQuant::None: return "none";
-    case ActivationQuant::DynamicInt8: return "int8-dynamic";
-    case ActivationQuant::StaticInt8: return "int8-static";
+    case ActivationQuant::None:
+      return "none";
+    case ActivationQuant::DynamicInt8:
+      return "int8-dynamic";
+    case ActivationQuant::StaticInt8:
+      return "int8-static";
   }
   return "none";
 }
 
-std::vector<float> span_to_vector(const float* p, int64_t n) { return std::vector<float>(p, p + n); }
+std::vector<float> span_to_vector(const float* p, int64_t n) {
+  return std::vector<float>(p, p + n);
+}
 
 }  // namespace
 
@@ -52,7 +60,8 @@ QuantizedLayer::QuantizedLayer(const CompressibleLayer& dense, const QuantizeOpt
       options_(options) {
   k_ = kind_ == LayerKind::Conv2d ? in_ * geometry_.kernel * geometry_.kernel : in_;
   if (!sub_byte(options_.format)) options_.group = 0;
-  QZ_CHECK(!sub_byte(options_.format) || options_.group >= 1, "[quantize] group size must be positive");
+  QZ_CHECK(!sub_byte(options_.format) || options_.group >= 1,
+           "[quantize] group size must be positive");
   QZ_CHECK(options_.activations == ActivationQuant::None || options_.format == WeightFormat::I8,
            "[quantize] int8 activations need int8 weights");
 }
@@ -60,15 +69,27 @@ QuantizedLayer::QuantizedLayer(const CompressibleLayer& dense, const QuantizeOpt
 void QuantizedLayer::allocate() {
   const int64_t groups = sub_byte(options_.format) ? (k_ + options_.group - 1) / options_.group : 1;
   switch (options_.format) {
-    case WeightFormat::F32: codes_ = torch::zeros({out_, k_}); break;
-    case WeightFormat::F16: codes_ = torch::zeros({out_, k_}, torch::kFloat16); break;
-    case WeightFormat::BF16: codes_ = torch::zeros({out_, k_}, torch::kBFloat16); break;
+    case WeightFormat::F32:
+      codes_ = torch::zeros({out_, k_});
+      break;
+    case WeightFormat::F16:
+      codes_ = torch::zeros({out_, k_}, torch::kFloat16);
+      break;
+    case WeightFormat::BF16:
+      codes_ = torch::zeros({out_, k_}, torch::kBFloat16);
+      break;
     case WeightFormat::E4M3:
-    case WeightFormat::E5M2: codes_ = torch::zeros({out_, k_}, torch::kUInt8); break;
-    case WeightFormat::I8: codes_ = torch::zeros({out_, k_}, torch::kInt8); break;
+    case WeightFormat::E5M2:
+      codes_ = torch::zeros({out_, k_}, torch::kUInt8);
+      break;
+    case WeightFormat::I8:
+      codes_ = torch::zeros({out_, k_}, torch::kInt8);
+      break;
     case WeightFormat::Q4Sym:
     case WeightFormat::Q4Asym:
-    case WeightFormat::NF4: codes_ = torch::zeros({out_, (k_ + 1) / 2}, torch::kUInt8); break;
+    case WeightFormat::NF4:
+      codes_ = torch::zeros({out_, (k_ + 1) / 2}, torch::kUInt8);
+      break;
   }
   register_buffer(sub_byte(options_.format) ? "weight_packed" : "weight", codes_);
   if (is_fp8(options_.format) || options_.format == WeightFormat::I8)
@@ -79,14 +100,17 @@ void QuantizedLayer::allocate() {
     zeros_ = register_buffer("weight_zero_point", torch::zeros({out_, groups}, torch::kUInt8));
   if (options_.activations == ActivationQuant::StaticInt8) {
     input_scale_ = register_buffer("input_scale", torch::full({1}, options_.input_scale));
-    input_zero_point_ = register_buffer("input_zero_point", torch::full({1}, options_.input_zero_point, torch::kInt32));
+    input_zero_point_ = register_buffer("input_zero_point",
+                                        torch::full({1}, options_.input_zero_point, torch::kInt32));
   }
 }
 
-std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer& dense, const QuantizeOptions& options) {
+std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer& dense,
+                                                         const QuantizeOptions& options) {
   std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, options));
   q->allocate();
-  const torch::Tensor w = dense.dense_weight().detach().reshape({q->out_, q->k_}).contiguous().to(torch::kFloat32);
+  const torch::Tensor w =
+      dense.dense_weight().detach().reshape({q->out_, q->k_}).contiguous().to(torch::kFloat32);
   const std::span<const float> wv(w.data_ptr<float>(), static_cast<size_t>(w.numel()));
   RangeOptions range;
   range.rule = parse_range_rule(options.range);
@@ -94,8 +118,12 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer
   const int64_t n = q->out_, k = q->k_;
   torch::NoGradGuard guard;
   switch (options.format) {
-    case WeightFormat::F32: q->codes_.copy_(w); break;
-    case WeightFormat::F16: q->codes_.copy_(fp16_tensor(span_to_vector(wv.data(), n * k), {n, k})); break;
+    case WeightFormat::F32:
+      q->codes_.copy_(w);
+      break;
+    case WeightFormat::F16:
+      q->codes_.copy_(fp16_tensor(span_to_vector(wv.data(), n * k), {n, k}));
+      break;
     case WeightFormat::BF16: {
       std::vector<int16_t> bits(n * k);
       for (int64_t i = 0; i < n * k; ++i) bits[i] = static_cast<int16_t>(float_to_bf16(wv[i]));
@@ -114,14 +142,16 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer
         float scale = round_to_fp16(absmax / minifloat_max(f));
         if (!(scale > 0)) scale = 1.0f;
         scales[r] = scale;
-        for (int64_t c = 0; c < k; ++c) codes[r * k + c] = static_cast<uint8_t>(encode_minifloat(wv[r * k + c] / scale, f));
+        for (int64_t c = 0; c < k; ++c)
+          codes[r * k + c] = static_cast<uint8_t>(encode_minifloat(wv[r * k + c] / scale, f));
       }
       q->codes_.copy_(u8_tensor(codes, {n, k}));
       q->scales_.copy_(fp16_tensor(scales, {n, 1}));
       break;
     }
     case WeightFormat::I8: {
-      const GroupCodes g = quantize_groups(wv, n, k, k, GridKind::SymmetricSigned, 8, range, round_to_fp16);
+      const GroupCodes g =
+          quantize_groups(wv, n, k, k, GridKind::SymmetricSigned, 8, range, round_to_fp16);
       q->codes_.copy_(u8_tensor(g.codes, {n, k}).view(torch::kInt8));
       q->scales_.copy_(fp16_tensor(g.scales, {n, 1}));
       break;
@@ -129,12 +159,13 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer
     case WeightFormat::Q4Sym:
     case WeightFormat::Q4Asym:
     case WeightFormat::NF4: {
-      const GroupCodes g = options.format == WeightFormat::NF4
-                               ? quantize_nf4(wv, n, k, options.group)
-                               : quantize_groups(wv, n, k, options.group,
-                                                 options.format == WeightFormat::Q4Sym ? GridKind::SymmetricOffset
-                                                                                       : GridKind::Affine,
-                                                 4, range, round_to_fp16);
+      const GroupCodes g =
+          options.format == WeightFormat::NF4
+              ? quantize_nf4(wv, n, k, options.group)
+              : quantize_groups(wv, n, k, options.group,
+                                options.format == WeightFormat::Q4Sym ? GridKind::SymmetricOffset
+                                                                      : GridKind::Affine,
+                                4, range, round_to_fp16);
       q->codes_.copy_(u8_tensor(pack_nibbles(g.codes, n, k), {n, (k + 1) / 2}));
       q->scales_.copy_(fp16_tensor(g.scales, {n, g.groups()}));
       if (options.format == WeightFormat::Q4Asym) {
@@ -145,15 +176,19 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer
     }
   }
   const torch::Tensor bias = dense.dense_bias();
-  if (bias.defined()) q->bias_ = q->register_buffer("bias", bias.detach().clone().to(torch::kFloat32));
+  if (bias.defined())
+    q->bias_ = q->register_buffer("bias", bias.detach().clone().to(torch::kFloat32));
   return q;
 }
 
-std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json& scheme, const CompressibleLayer& dense) {
+std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json& scheme,
+                                                           const CompressibleLayer& dense) {
   const std::string format = scheme.at("format").get<std::string>();
   const std::string acts = scheme.value("activations", std::string("none"));
   QuantizeOptions o = options_for_method(
-      acts == "none" ? (format == "int4-sym" || format == "int4-asym" ? std::string("int4") : format) : acts,
+      acts == "none"
+          ? (format == "int4-sym" || format == "int4-asym" ? std::string("int4") : format)
+          : acts,
       scheme.value("group", int64_t{128}), format != "int4-asym");
   std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, o));
   q->allocate();
@@ -189,7 +224,8 @@ void QuantizedLayer::prepare_int8() {
 
 torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
   if (options_.activations == ActivationQuant::None) {
-    const torch::Tensor w = kind_ == LayerKind::Conv2d ? dense_weight().view({out_, k_}) : dense_weight();
+    const torch::Tensor w =
+        kind_ == LayerKind::Conv2d ? dense_weight().view({out_, k_}) : dense_weight();
     return torch::nn::functional::linear(x2d, w, bias_);
   }
   prepare_int8();
@@ -200,8 +236,8 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
   auto zx = torch::empty({m}, torch::kInt32);
   const bool per_row = options_.activations == ActivationQuant::DynamicInt8;
   if (per_row) {
-    kernels::quantize_rows_u8_ref(x.data_ptr<float>(), m, k_, xq.data_ptr<uint8_t>(), sx.data_ptr<float>(),
-                                  zx.data_ptr<int32_t>());
+    kernels::quantize_rows_u8_ref(x.data_ptr<float>(), m, k_, xq.data_ptr<uint8_t>(),
+                                  sx.data_ptr<float>(), zx.data_ptr<int32_t>());
   } else {
     sx[0] = input_scale_[0];
     zx[0] = input_zero_point_[0];
@@ -209,9 +245,10 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
                                    input_zero_point_[0].item<int32_t>(), xq.data_ptr<uint8_t>());
   }
   auto y = torch::empty({m, out_});
-  kernels::gemm_u8s8_f32_ref(xq.data_ptr<uint8_t>(), sx.data_ptr<float>(), zx.data_ptr<int32_t>(), per_row,
-                             codes_.data_ptr<int8_t>(), float_scales_.data_ptr<float>(), row_sums_.data_ptr<int32_t>(),
-                             bias_.defined() ? bias_.data_ptr<float>() : nullptr, m, out_, k_, y.data_ptr<float>());
+  kernels::gemm_u8s8_f32_ref(
+      xq.data_ptr<uint8_t>(), sx.data_ptr<float>(), zx.data_ptr<int32_t>(), per_row,
+      codes_.data_ptr<int8_t>(), float_scales_.data_ptr<float>(), row_sums_.data_ptr<int32_t>(),
+      bias_.defined() ? bias_.data_ptr<float>() : nullptr, m, out_, k_, y.data_ptr<float>());
   return y;
 }
 
@@ -229,8 +266,10 @@ torch::Tensor QuantizedLayer::forward(const torch::Tensor& x) {
   const int64_t batch = x.size(0);
   const int64_t h = (x.size(2) + 2 * geometry_.padding - geometry_.kernel) / geometry_.stride + 1;
   const int64_t w = (x.size(3) + 2 * geometry_.padding - geometry_.kernel) / geometry_.stride + 1;
-  const auto cols = torch::nn::functional::unfold(
-      x, torch::nn::functional::UnfoldFuncOptions(geometry_.kernel).padding(geometry_.padding).stride(geometry_.stride));
+  const auto cols =
+      torch::nn::functional::unfold(x, torch::nn::functional::UnfoldFuncOptions(geometry_.kernel)
+                                           .padding(geometry_.padding)
+                                           .stride(geometry_.stride));
   const torch::Tensor y = matmul(cols.transpose(1, 2).reshape({-1, k_}));
   return y.view({batch, h * w, out_}).permute({0, 2, 1}).reshape({batch, out_, h, w});
 }
@@ -264,27 +303,40 @@ std::vector<std::pair<std::string, io::Dtype>> QuantizedLayer::file_dtypes() con
 QuantizeOptions options_for_method(const std::string& method, int64_t group, bool symmetric) {
   QuantizeOptions o;
   o.group = group;
-  if (method == "fp16") o.format = WeightFormat::F16;
-  else if (method == "bf16") o.format = WeightFormat::BF16;
-  else if (method == "fp8-e4m3") o.format = WeightFormat::E4M3;
-  else if (method == "fp8-e5m2") o.format = WeightFormat::E5M2;
-  else if (method == "int8") o.format = WeightFormat::I8;
-  else if (method == "int8-dynamic") o = {WeightFormat::I8, ActivationQuant::DynamicInt8, group};
-  else if (method == "int8-static") o = {WeightFormat::I8, ActivationQuant::StaticInt8, group};
-  else if (method == "int4") o.format = symmetric ? WeightFormat::Q4Sym : WeightFormat::Q4Asym;
-  else if (method == "nf4") o.format = WeightFormat::NF4;
+  if (method == "fp16")
+    o.format = WeightFormat::F16;
+  else if (method == "bf16")
+    o.format = WeightFormat::BF16;
+  else if (method == "fp8-e4m3")
+    o.format = WeightFormat::E4M3;
+  else if (method == "fp8-e5m2")
+    o.format = WeightFormat::E5M2;
+  else if (method == "int8")
+    o.format = WeightFormat::I8;
+  else if (method == "int8-dynamic")
+    o = {WeightFormat::I8, ActivationQuant::DynamicInt8, group};
+  else if (method == "int8-static")
+    o = {WeightFormat::I8, ActivationQuant::StaticInt8, group};
+  else if (method == "int4")
+    o.format = symmetric ? WeightFormat::Q4Sym : WeightFormat::Q4Asym;
+  else if (method == "nf4")
+    o.format = WeightFormat::NF4;
   else
-    throw InputError(fmt::format("[quantize] unknown method '{}' (expected fp16, bf16, fp8-e4m3, fp8-e5m2, "
-                                 "int8, int8-dynamic, int8-static, int4 or nf4)", method));
+    throw InputError(
+        fmt::format("[quantize] unknown method '{}' (expected fp16, bf16, fp8-e4m3, fp8-e5m2, "
+                    "int8, int8-dynamic, int8-static, int4 or nf4)",
+                    method));
   return o;
 }
 
 void register_quantized_formats() {
   static const bool registered = [] {
-    for (const char* f : {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int4-sym", "int4-asym", "nf4"})
-      register_layer_format(f, [](const nlohmann::json& scheme, const CompressibleLayer& dense) -> LayerPtr {
-        return QuantizedLayer::for_scheme(scheme, dense);
-      });
+    for (const char* f :
+         {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int4-sym", "int4-asym", "nf4"})
+      register_layer_format(
+          f, [](const nlohmann::json& scheme, const CompressibleLayer& dense) -> LayerPtr {
+            return QuantizedLayer::for_scheme(scheme, dense);
+          });
     return true;
   }();
   (void)registered;

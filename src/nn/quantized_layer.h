@@ -24,20 +24,22 @@ enum class ActivationQuant { None, DynamicInt8, StaticInt8 };
 struct QuantizeOptions {
   kernels::WeightFormat format = kernels::WeightFormat::I8;
   ActivationQuant activations = ActivationQuant::None;
-  int64_t group = 128;               // int4 / nf4 (nf4 default block 64 is set by the caller)
-  std::string range = "minmax";      // minmax | percentile | mse (integer formats)
+  int64_t group = 128;           // int4 / nf4 (nf4 default block 64 is set by the caller)
+  std::string range = "minmax";  // minmax | percentile | mse (integer formats)
   double percentile = 99.99;
-  float input_scale = 1.0f;          // static activations
+  float input_scale = 1.0f;  // static activations
   int32_t input_zero_point = 0;
 };
 
 class QuantizedLayer : public CompressibleLayer {
  public:
   // Quantizes a dense layer.
-  static std::shared_ptr<QuantizedLayer> quantize(const CompressibleLayer& dense, const QuantizeOptions& options);
+  static std::shared_ptr<QuantizedLayer> quantize(const CompressibleLayer& dense,
+                                                  const QuantizeOptions& options);
   // An empty layer shaped for `scheme` (a model file's quantization_config entry), to be
   // filled by loading; `dense` gives kind, shape and geometry.
-  static std::shared_ptr<QuantizedLayer> for_scheme(const nlohmann::json& scheme, const CompressibleLayer& dense);
+  static std::shared_ptr<QuantizedLayer> for_scheme(const nlohmann::json& scheme,
+                                                    const CompressibleLayer& dense);
 
   torch::Tensor forward(const torch::Tensor& x) override;
   LayerKind kind() const override { return kind_; }

@@ -8,17 +8,28 @@ namespace qz::nn {
 
 io::Dtype to_file_dtype(torch::ScalarType type) {
   switch (type) {
-    case torch::kFloat32: return io::Dtype::F32;
-    case torch::kFloat16: return io::Dtype::F16;
-    case torch::kBFloat16: return io::Dtype::BF16;
-    case torch::kFloat64: return io::Dtype::F64;
-    case torch::kInt8: return io::Dtype::I8;
-    case torch::kUInt8: return io::Dtype::U8;
-    case torch::kInt16: return io::Dtype::I16;
-    case torch::kInt32: return io::Dtype::I32;
-    case torch::kInt64: return io::Dtype::I64;
-    case torch::kBool: return io::Dtype::BOOL;
-    default: break;
+    case torch::kFloat32:
+      return io::Dtype::F32;
+    case torch::kFloat16:
+      return io::Dtype::F16;
+    case torch::kBFloat16:
+      return io::Dtype::BF16;
+    case torch::kFloat64:
+      return io::Dtype::F64;
+    case torch::kInt8:
+      return io::Dtype::I8;
+    case torch::kUInt8:
+      return io::Dtype::U8;
+    case torch::kInt16:
+      return io::Dtype::I16;
+    case torch::kInt32:
+      return io::Dtype::I32;
+    case torch::kInt64:
+      return io::Dtype::I64;
+    case torch::kBool:
+      return io::Dtype::BOOL;
+    default:
+      break;
   }
   QZ_ASSERT(false, "no safetensors dtype for torch type {}", c10::toString(type));
   return io::Dtype::F32;
@@ -26,21 +37,32 @@ io::Dtype to_file_dtype(torch::ScalarType type) {
 
 torch::ScalarType to_torch_dtype(io::Dtype dtype) {
   switch (dtype) {
-    case io::Dtype::F32: return torch::kFloat32;
-    case io::Dtype::F16: return torch::kFloat16;
-    case io::Dtype::BF16: return torch::kBFloat16;
-    case io::Dtype::F64: return torch::kFloat64;
-    case io::Dtype::I8: return torch::kInt8;
+    case io::Dtype::F32:
+      return torch::kFloat32;
+    case io::Dtype::F16:
+      return torch::kFloat16;
+    case io::Dtype::BF16:
+      return torch::kBFloat16;
+    case io::Dtype::F64:
+      return torch::kFloat64;
+    case io::Dtype::I8:
+      return torch::kInt8;
     case io::Dtype::U8:
     case io::Dtype::F8_E4M3:
-    case io::Dtype::F8_E5M2: return torch::kUInt8;
-    case io::Dtype::I16: return torch::kInt16;
-    case io::Dtype::I32: return torch::kInt32;
-    case io::Dtype::I64: return torch::kInt64;
-    case io::Dtype::BOOL: return torch::kBool;
+    case io::Dtype::F8_E5M2:
+      return torch::kUInt8;
+    case io::Dtype::I16:
+      return torch::kInt16;
+    case io::Dtype::I32:
+      return torch::kInt32;
+    case io::Dtype::I64:
+      return torch::kInt64;
+    case io::Dtype::BOOL:
+      return torch::kBool;
     case io::Dtype::U16:
     case io::Dtype::U32:
-    case io::Dtype::U64: break;
+    case io::Dtype::U64:
+      break;
   }
   throw InputError(fmt::format("[model] tensors of dtype {} are not supported in model files",
                                io::dtype_name(dtype)));

@@ -12,7 +12,8 @@ namespace {
 
 // Rotary embedding, "half split" convention: the first and second halves of each head's
 // channels form the rotated pairs.
-torch::Tensor apply_rope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
+torch::Tensor apply_rope(const torch::Tensor& x, const torch::Tensor& cos,
+                         const torch::Tensor& sin) {
   const int64_t half = x.size(-1) / 2;
   const auto x1 = x.narrow(-1, 0, half);
   const auto x2 = x.narrow(-1, half, half);
@@ -71,7 +72,9 @@ Transformer::Transformer(nlohmann::json config) : Model(std::move(config)) {
     Block block(d, heads);
     block_list->push_back(block);
     const std::string p = fmt::format("blocks.{}.", i);
-    auto linear = [](int64_t in, int64_t out) { return std::make_shared<DenseLinear>(in, out, false); };
+    auto linear = [](int64_t in, int64_t out) {
+      return std::make_shared<DenseLinear>(in, out, false);
+    };
     add_layer(*block, "q", p + "q", block->q, linear(d, d));
     add_layer(*block, "k", p + "k", block->k, linear(d, d));
     add_layer(*block, "v", p + "v", block->v, linear(d, d));
@@ -96,7 +99,8 @@ torch::Tensor Transformer::forward(const torch::Tensor& tokens) {
   QZ_CHECK(tokens.dim() == 2, "[transformer] expected tokens [batch, time], got {} dimensions",
            tokens.dim());
   const int64_t time = tokens.size(1);
-  QZ_CHECK(time <= max_seq_, "[transformer] sequence of {} tokens exceeds max_seq {}", time, max_seq_);
+  QZ_CHECK(time <= max_seq_, "[transformer] sequence of {} tokens exceeds max_seq {}", time,
+           max_seq_);
   const auto cos = rope_cos_.narrow(0, 0, time);
   const auto sin = rope_sin_.narrow(0, 0, time);
   torch::Tensor h = embed_->forward(tokens);

@@ -20,14 +20,16 @@ std::string eval_headline(const eval::EvalResult& r) {
   }
   if (!r.worst_slice.empty()) {
     const auto& w = r.slices.at(r.worst_slice);
-    out += fmt::format("  worst slice {} {} (n={})", r.worst_slice, percent(w.accuracy, 1), w.count);
+    out +=
+        fmt::format("  worst slice {} {} (n={})", r.worst_slice, percent(w.accuracy, 1), w.count);
   }
   return out;
 }
 
 std::string eval_summary(const eval::EvalResult& r) {
   TextTable table({"slice", "accuracy", "count"});
-  for (const auto& [name, s] : r.slices) table.add_row({name, percent(s.accuracy), std::to_string(s.count)});
+  for (const auto& [name, s] : r.slices)
+    table.add_row({name, percent(s.accuracy), std::to_string(s.count)});
   return fmt::format("{} split, {} samples: {}\n{}", r.split, r.samples, eval_headline(r),
                      table.to_text());
 }

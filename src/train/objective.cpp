@@ -3,7 +3,9 @@
 namespace qz::train {
 namespace {
 
-bool is_sequence(const data::Split& batch) { return batch.loss_mask.defined(); }
+bool is_sequence(const data::Split& batch) {
+  return batch.loss_mask.defined();
+}
 
 torch::Tensor token_losses(const torch::Tensor& logits, const data::Split& batch) {
   const int64_t vocab = logits.size(-1);
@@ -31,7 +33,8 @@ std::pair<double, double> summed_loss(const torch::Tensor& logits, const data::S
           batch.loss_mask.sum().item<double>()};
 }
 
-torch::Tensor sample_scores(const torch::Tensor& logits, const data::Split& batch, bool has_answers) {
+torch::Tensor sample_scores(const torch::Tensor& logits, const data::Split& batch,
+                            bool has_answers) {
   const auto hit = logits.argmax(-1).eq(batch.targets);
   if (!is_sequence(batch)) return hit.to(torch::kFloat32);
   const auto scored = batch.loss_mask > 0;

@@ -21,6 +21,7 @@ torch::Tensor task_loss(const torch::Tensor& logits, const data::Split& batch);
 std::pair<double, double> summed_loss(const torch::Tensor& logits, const data::Split& batch);
 
 // Per-sample score in [0,1] (float [N]): correct / exact match / fraction of tokens right.
-torch::Tensor sample_scores(const torch::Tensor& logits, const data::Split& batch, bool has_answers);
+torch::Tensor sample_scores(const torch::Tensor& logits, const data::Split& batch,
+                            bool has_answers);
 
 }  // namespace qz::train

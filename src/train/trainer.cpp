@@ -103,10 +103,11 @@ TrainResult train_model(nn::Model& model, const data::Dataset& data, const Train
       optimizer.zero_grad();
       const torch::Tensor logits = model.forward(batch.inputs);
       const torch::Tensor l = loss ? loss(logits, batch) : task_loss(logits, batch);
-      QZ_CHECK(std::isfinite(l.item<double>()),
-               "[train] loss became {} at step {}; lower --lr", l.item<double>(), step);
+      QZ_CHECK(std::isfinite(l.item<double>()), "[train] loss became {} at step {}; lower --lr",
+               l.item<double>(), step);
       l.backward();
-      if (options.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model.parameters(), options.grad_clip);
+      if (options.grad_clip > 0)
+        torch::nn::utils::clip_grad_norm_(model.parameters(), options.grad_clip);
       optimizer.step();
       loss_sum += l.item<double>() * static_cast<double>(hi - lo);
       {
@@ -114,13 +115,15 @@ TrainResult train_model(nn::Model& model, const data::Dataset& data, const Train
         score_sum += sample_scores(logits.detach(), batch, data.has_answers).sum().item<double>();
       }
       seen += hi - lo;
-      bar.update(b + 1, fmt::format("loss {:.4f} acc {:.1f}%", loss_sum / seen, 100 * score_sum / seen));
+      bar.update(b + 1,
+                 fmt::format("loss {:.4f} acc {:.1f}%", loss_sum / seen, 100 * score_sum / seen));
     }
     EpochLog log;
     log.epoch = epoch;
     log.train_loss = loss_sum / std::max<int64_t>(seen, 1);
     log.val_accuracy = split_accuracy(model, data.val, data.has_answers);
-    log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    log.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
     bar.finish(fmt::format("loss {:.4f} train {:.1f}% val {:.2f}%", log.train_loss,
                            100 * score_sum / std::max<int64_t>(seen, 1), 100 * log.val_accuracy));
     result.epochs.push_back(log);

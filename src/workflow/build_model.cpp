@@ -17,9 +17,8 @@ std::string default_data_for(const std::string& arch) {
 nlohmann::json resolve_config(const std::string& arch, const nlohmann::json& overrides,
                               const std::string& source, const data::Dataset& data) {
   const bool lm = data.task == nn::Task::LanguageModel;
-  QZ_CHECK(lm == (arch == "transformer"),
-           "[train] --arch {} does not fit data '{}' ({}); use {}", arch, data.spec,
-           lm ? "a language-modelling task" : "a classification task",
+  QZ_CHECK(lm == (arch == "transformer"), "[train] --arch {} does not fit data '{}' ({}); use {}",
+           arch, data.spec, lm ? "a language-modelling task" : "a classification task",
            lm ? "--arch transformer" : "--arch mlp or --arch cnn");
   nlohmann::json config = nn::default_config(arch, data.input_shape, data.num_classes,
                                              std::max<int64_t>(data.seq_len, 16));
@@ -49,7 +48,8 @@ nlohmann::json resolve_config(const std::string& arch, const nlohmann::json& ove
 nlohmann::json compact_numbers(nlohmann::json j) {
   if (j.is_number_float()) {
     const double x = j.get<double>();
-    return std::isfinite(x) ? nlohmann::json(std::stod(fmt::format("{:.6g}", x))) : nlohmann::json(nullptr);
+    return std::isfinite(x) ? nlohmann::json(std::stod(fmt::format("{:.6g}", x)))
+                            : nlohmann::json(nullptr);
   }
   if (j.is_structured())
     for (auto& v : j) v = compact_numbers(v);
@@ -75,8 +75,10 @@ BuiltModel build_model(const BuildRequest& request, const data::Dataset& data) {
     provenance["tool"] = "quantize";
     provenance["step"] = "train";
     provenance["data"] = data.spec;
-    provenance["train"] = {{"epochs", request.train.epochs}, {"lr", request.train.lr},
-                           {"batch", request.train.batch}, {"seed", request.train.seed},
+    provenance["train"] = {{"epochs", request.train.epochs},
+                           {"lr", request.train.lr},
+                           {"batch", request.train.batch},
+                           {"seed", request.train.seed},
                            {"weight_decay", request.train.weight_decay}};
     nn::save_model(*built.model, request.out_path, provenance,
                    {{"test", stored_metrics(built.test)}});

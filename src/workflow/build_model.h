@@ -14,11 +14,11 @@
 namespace qz::workflow {
 
 struct BuildRequest {
-  std::string arch;                  // mlp | cnn | transformer
+  std::string arch;                                            // mlp | cnn | transformer
   nlohmann::json config_overrides = nlohmann::json::object();  // merged over the defaults
-  std::string config_source = "--config";  // names the overrides in errors
+  std::string config_source = "--config";                      // names the overrides in errors
   train::TrainOptions train;
-  std::string out_path;              // where the model file goes ("" = do not save)
+  std::string out_path;  // where the model file goes ("" = do not save)
   nlohmann::json provenance_extra = nlohmann::json::object();
 };
 

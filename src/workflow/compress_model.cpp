@@ -12,11 +12,13 @@ namespace qz::workflow {
 CompressResult compress_model_file(const CompressRequest& request) {
   nn::ModelFile file = nn::load_model(request.in_path);
   std::optional<data::Dataset> data;
-  if (!request.data.spec.empty()) data = data::load_dataset(request.data.spec, request.data.options);
+  if (!request.data.spec.empty())
+    data = data::load_dataset(request.data.spec, request.data.options);
   return compress_loaded(file, request, data ? &*data : nullptr);
 }
 
-CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& request, const data::Dataset* data) {
+CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& request,
+                               const data::Dataset* data) {
   CompressResult result;
   result.base_bytes = file.file_bytes;
   torch::Tensor calibration;
@@ -31,8 +33,10 @@ CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& reque
   }
   compress::QuantizePlan plan = request.plan;
   if (request.max_drop) {
-    QZ_CHECK(data != nullptr, "[compress] --max-drop needs data to measure accuracy on: pass --data");
-    const MixedPrecisionResult mixed = plan_mixed_precision(*file.model, plan, *data, calibration, *request.max_drop);
+    QZ_CHECK(data != nullptr,
+             "[compress] --max-drop needs data to measure accuracy on: pass --data");
+    const MixedPrecisionResult mixed =
+        plan_mixed_precision(*file.model, plan, *data, calibration, *request.max_drop);
     result.kept_layers = mixed.kept;
     result.fallback_method = fallback_method(plan.method);
     result.val_drop_points = mixed.val_drop_points;
@@ -47,11 +51,11 @@ CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& reque
   nlohmann::json provenance = file.provenance;
   provenance["step"] = "compress";
   provenance["source"] = std::filesystem::path(request.in_path).filename().string();
-  provenance["compress"] = {{"method", request.plan.method},   {"group", request.plan.group},
-                            {"symmetric", request.plan.symmetric}, {"range", request.plan.range},
-                            {"observer", request.plan.observer},   {"exclude", request.plan.exclude},
-                            {"layer_methods", plan.layer_methods},
-                            {"calib_samples", request.calib_samples}};
+  provenance["compress"] = {
+      {"method", request.plan.method},       {"group", request.plan.group},
+      {"symmetric", request.plan.symmetric}, {"range", request.plan.range},
+      {"observer", request.plan.observer},   {"exclude", request.plan.exclude},
+      {"layer_methods", plan.layer_methods}, {"calib_samples", request.calib_samples}};
   if (request.max_drop) {
     provenance["compress"]["max_drop"] = *request.max_drop;
     provenance["compress"]["kept_layers"] = result.kept_layers;

@@ -17,7 +17,7 @@ struct CompressRequest {
   std::string in_path;
   std::string out_path;
   compress::QuantizePlan plan;
-  DataChoice data;             // spec "" → no calibration and no evaluation
+  DataChoice data;  // spec "" → no calibration and no evaluation
   int64_t calib_samples = 512;
   std::optional<double> max_drop;  // points of validation accuracy; enables mixed precision
 };
@@ -39,6 +39,7 @@ CompressResult compress_model_file(const CompressRequest& request);
 
 // Compresses a loaded model file with already-loaded data (nullptr: no calibration or
 // evaluation) and saves it to request.out_path; `file.model` is quantized in place.
-CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& request, const data::Dataset* data);
+CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& request,
+                               const data::Dataset* data);
 
 }  // namespace qz::workflow

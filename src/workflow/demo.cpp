@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "io/atomic_file.h"
 #include "core/error.h"
 #include "eval/latency.h"
+#include "io/atomic_file.h"
 #include "nn/model_file.h"
 #include "workflow/build_model.h"
 #include "workflow/compress_model.h"
@@ -25,12 +25,14 @@ struct BuiltinModel {
 std::vector<std::string> demo_methods(const std::string& arch, bool quick) {
   if (quick) return {"int8-dynamic", "int4"};
   if (arch == "transformer") return {"fp16", "bf16", "fp8-e4m3", "int8", "int4", "nf4"};
-  return {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int8-dynamic", "int8-static", "int4", "nf4"};
+  return {"fp16",         "bf16",        "fp8-e4m3", "fp8-e5m2", "int8",
+          "int8-dynamic", "int8-static", "int4",     "nf4"};
 }
 
 const std::vector<BuiltinModel>& builtin_models() {
-  static const std::vector<BuiltinModel> models = {
-      {"mlp", "mlp", "shapes"}, {"cnn", "cnn", "shapes"}, {"transformer", "transformer", "addition"}};
+  static const std::vector<BuiltinModel> models = {{"mlp", "mlp", "shapes"},
+                                                   {"cnn", "cnn", "shapes"},
+                                                   {"transformer", "transformer", "addition"}};
   return models;
 }
 
@@ -47,8 +49,8 @@ std::vector<eval::LatencyStats> demo_latency(const std::string& file, const Demo
   nn::ModelFile loaded = nn::load_model(file);
   std::vector<eval::LatencyStats> out;
   for (int64_t batch : {1, 32})
-    out.push_back(eval::measure_latency(*loaded.model, eval::synthetic_input(*loaded.model, batch), 2, 5,
-                                        options.quick ? 0.05 : 0.3));
+    out.push_back(eval::measure_latency(*loaded.model, eval::synthetic_input(*loaded.model, batch),
+                                        2, 5, options.quick ? 0.05 : 0.3));
   return out;
 }
 
@@ -108,20 +110,21 @@ DemoReport run_demo(const DemoOptions& options) {
     request.train = demo_train_options(m.arch, options);
     request.config_source = "built-in " + m.name + " config";
     // The cache key covers everything that decides the trained weights.
-    const nlohmann::json key = {{"arch", m.arch},
-                                {"data", m.data},
-                                {"size_scale", data_options.size_scale},
-                                {"data_seed", data_options.seed},
-                                {"config", resolve_config(m.arch, request.config_overrides,
-                                                          request.config_source, data)},
-                                {"epochs", request.train.epochs},
-                                {"lr", request.train.lr},
-                                {"batch", request.train.batch},
-                                {"seed", request.train.seed},
-                                {"format", 1}};
-    const std::string file = (fs::path(options.out_dir) / "models" /
-                              fmt::format("{}-fp32-{:016x}.safetensors", m.name, stable_hash(key.dump())))
-                                 .string();
+    const nlohmann::json key = {
+        {"arch", m.arch},
+        {"data", m.data},
+        {"size_scale", data_options.size_scale},
+        {"data_seed", data_options.seed},
+        {"config", resolve_config(m.arch, request.config_overrides, request.config_source, data)},
+        {"epochs", request.train.epochs},
+        {"lr", request.train.lr},
+        {"batch", request.train.batch},
+        {"seed", request.train.seed},
+        {"format", 1}};
+    const std::string file =
+        (fs::path(options.out_dir) / "models" /
+         fmt::format("{}-fp32-{:016x}.safetensors", m.name, stable_hash(key.dump())))
+            .string();
     DemoVariant v;
     v.name = m.name + "-fp32";
     v.method = "fp32";
@@ -148,7 +151,9 @@ DemoReport run_demo(const DemoOptions& options) {
       nn::ModelFile loaded = nn::load_model(file);
       CompressRequest request;
       request.plan.method = method;
-      request.out_path = (fs::path(options.out_dir) / "models" / fmt::format("{}-{}.safetensors", m.name, method)).string();
+      request.out_path =
+          (fs::path(options.out_dir) / "models" / fmt::format("{}-{}.safetensors", m.name, method))
+              .string();
       request.data.spec = data.spec;
       request.data.options = data_options;
       const CompressResult r = compress_loaded(loaded, request, &data);

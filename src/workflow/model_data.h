@@ -11,12 +11,12 @@
 namespace qz::workflow {
 
 struct DataChoice {
-  std::string spec;           // "" when neither --data nor the provenance names data
+  std::string spec;  // "" when neither --data nor the provenance names data
   data::DataOptions options;
 };
 
 // `spec` and `options` are the command line's; provenance fills what the user left unset.
-DataChoice data_for_model(const nn::ModelFile& file, const std::string& spec, data::DataOptions options,
-                          bool seed_given);
+DataChoice data_for_model(const nn::ModelFile& file, const std::string& spec,
+                          data::DataOptions options, bool seed_given);
 
 }  // namespace qz::workflow

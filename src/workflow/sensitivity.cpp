@@ -11,8 +11,8 @@ namespace {
 
 // Runs `body` with the model's layers quantized by `plan`, then restores the FP32 layers.
 template <typename Body>
-auto with_quantized(nn::Model& model, const compress::QuantizePlan& plan, const torch::Tensor& calibration,
-                    Body body) {
+auto with_quantized(nn::Model& model, const compress::QuantizePlan& plan,
+                    const torch::Tensor& calibration, Body body) {
   std::vector<nn::LayerPtr> originals;
   for (const auto& slot : model.layers()) originals.push_back(slot.get());
   struct Restore {
@@ -29,13 +29,16 @@ auto with_quantized(nn::Model& model, const compress::QuantizePlan& plan, const 
 }  // namespace
 
 std::string fallback_method(const std::string& method) {
-  if (method == "int4" || method == "nf4" || method == "fp8-e4m3" || method == "fp8-e5m2") return "int8";
+  if (method == "int4" || method == "nf4" || method == "fp8-e4m3" || method == "fp8-e5m2")
+    return "int8";
   if (method == "int8" || method == "int8-dynamic" || method == "int8-static") return "fp16";
   return "fp32";
 }
 
-std::vector<LayerSensitivity> layer_sensitivity(nn::Model& model, const compress::QuantizePlan& plan,
-                                                const data::Dataset& data, const torch::Tensor& calibration) {
+std::vector<LayerSensitivity> layer_sensitivity(nn::Model& model,
+                                                const compress::QuantizePlan& plan,
+                                                const data::Dataset& data,
+                                                const torch::Tensor& calibration) {
   const bool quiet = progress_quiet();
   const double base = train::split_accuracy(model, data.val, data.has_answers);
   const torch::Tensor reference = eval::collect_logits(model, data.val);
@@ -64,13 +67,15 @@ std::vector<LayerSensitivity> layer_sensitivity(nn::Model& model, const compress
   }
   set_progress_quiet(quiet);
   bar.finish();
-  std::stable_sort(out.begin(), out.end(), [](const LayerSensitivity& a, const LayerSensitivity& b) {
-    return a.drop_points != b.drop_points ? a.drop_points > b.drop_points : a.kl > b.kl;
-  });
+  std::stable_sort(
+      out.begin(), out.end(), [](const LayerSensitivity& a, const LayerSensitivity& b) {
+        return a.drop_points != b.drop_points ? a.drop_points > b.drop_points : a.kl > b.kl;
+      });
   return out;
 }
 
-MixedPrecisionResult plan_mixed_precision(nn::Model& model, compress::QuantizePlan& plan, const data::Dataset& data,
+MixedPrecisionResult plan_mixed_precision(nn::Model& model, compress::QuantizePlan& plan,
+                                          const data::Dataset& data,
                                           const torch::Tensor& calibration, double max_drop) {
   const double base = train::split_accuracy(model, data.val, data.has_answers);
   const std::string fallback = fallback_method(plan.method);

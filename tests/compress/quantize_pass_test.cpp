@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 
 nn::ModelPtr model(const std::string& arch) {
   torch::manual_seed(0);
-  auto m = nn::make_model(nn::default_config(arch, {1, 16, 16}, arch == "transformer" ? 256 : 12, 16), "test");
+  auto m = nn::make_model(
+      nn::default_config(arch, {1, 16, 16}, arch == "transformer" ? 256 : 12, 16), "test");
   m->eval();
   return m;
 }
@@ -34,9 +35,10 @@ double relative_error(const torch::Tensor& a, const torch::Tensor& b) {
 }
 
 TEST(QuantizePass, EveryMethodOnEveryArchitectureStaysCloseToFp32) {
-  const std::map<std::string, double> tolerance = {{"fp16", 1e-3}, {"bf16", 1e-2},        {"fp8-e4m3", 0.08},
-                                                   {"fp8-e5m2", 0.15}, {"int8", 0.02},     {"int8-dynamic", 0.03},
-                                                   {"int8-static", 0.06}, {"int4", 0.35},   {"nf4", 0.35}};
+  const std::map<std::string, double> tolerance = {
+      {"fp16", 1e-3},        {"bf16", 1e-2}, {"fp8-e4m3", 0.08},
+      {"fp8-e5m2", 0.15},    {"int8", 0.02}, {"int8-dynamic", 0.03},
+      {"int8-static", 0.06}, {"int4", 0.35}, {"nf4", 0.35}};
   for (const std::string arch : {"mlp", "cnn", "transformer"}) {
     for (const auto& [method, tol] : tolerance) {
       auto m = model(arch);
@@ -51,7 +53,8 @@ TEST(QuantizePass, EveryMethodOnEveryArchitectureStaysCloseToFp32) {
         EXPECT_LT(r.weight_bytes, r.dense_bytes) << arch << " " << method << " " << r.layer;
         EXPECT_GT(r.sqnr_db, 8.0) << arch << " " << method << " " << r.layer;
       }
-      for (const auto& slot : m->layers()) EXPECT_NE(slot.get()->scheme()["format"], "fp32") << slot.name();
+      for (const auto& slot : m->layers())
+        EXPECT_NE(slot.get()->scheme()["format"], "fp32") << slot.name();
       EXPECT_LT(relative_error(m->forward(x), reference), tol) << arch << " " << method;
     }
   }
@@ -99,7 +102,8 @@ TEST(QuantizePass, SavedFilesReloadBitIdenticalWithTheirSchemes) {
   const fs::path dir = fs::temp_directory_path() / ("qz_qpass_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   for (const std::string arch : {"cnn", "transformer"}) {
-    for (const std::string method : {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8-dynamic", "int8-static", "int4", "nf4"}) {
+    for (const std::string method :
+         {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8-dynamic", "int8-static", "int4", "nf4"}) {
       auto m = model(arch);
       const auto x = inputs(arch, 8);
       QuantizePlan plan;
@@ -126,7 +130,8 @@ TEST(Formats, Fp16AndBf16AgreeWithLibTorch) {
   // LibTorch's own float → half / bfloat16 conversions (round to nearest even) as an
   // independent reference, on random floats of every magnitude.
   torch::manual_seed(3);
-  const auto x = torch::randn({200000}) * torch::pow(2.0, torch::randint(-30, 20, {200000}).to(torch::kFloat32));
+  const auto x = torch::randn({200000}) *
+                 torch::pow(2.0, torch::randint(-30, 20, {200000}).to(torch::kFloat32));
   const auto half = x.to(torch::kFloat16).view(torch::kInt16);
   const auto bf = x.to(torch::kBFloat16).view(torch::kInt16);
   const float* xp = x.data_ptr<float>();

@@ -23,8 +23,8 @@ TEST(IntGrid, ReferenceDefinitions) {
   EXPECT_FLOAT_EQ(s8.scale, 0.01f);
   EXPECT_EQ(s8.quantize(1.27f), 127);
   EXPECT_EQ(s8.quantize(-5.0f), -127);
-  EXPECT_EQ(s8.quantize(0.025f), 2);   // 2.5 → 2: half to even
-  EXPECT_EQ(s8.quantize(0.035f), 4);   // 3.5 → 4
+  EXPECT_EQ(s8.quantize(0.025f), 2);  // 2.5 → 2: half to even
+  EXPECT_EQ(s8.quantize(0.035f), 4);  // 3.5 → 4
   const IntGrid a4 = make_grid(GridKind::Affine, 4, -1.0f, 3.0f);
   EXPECT_FLOAT_EQ(a4.scale, 4.0f / 15.0f);
   EXPECT_EQ(a4.zero, 4);  // round(3.75)
@@ -67,7 +67,8 @@ TEST(IntGrid, MseAndPercentileRulesClipOutliers) {
   v[17] = 40.0f;  // one outlier
   const IntGrid minmax = choose_grid(v, GridKind::SymmetricSigned, 4, {});
   const IntGrid mse = choose_grid(v, GridKind::SymmetricSigned, 4, {RangeRule::Mse, 99.99, 50});
-  const IntGrid pct = choose_grid(v, GridKind::SymmetricSigned, 4, {RangeRule::Percentile, 99.0, 50});
+  const IntGrid pct =
+      choose_grid(v, GridKind::SymmetricSigned, 4, {RangeRule::Percentile, 99.0, 50});
   EXPECT_LE(grid_squared_error(v, mse), grid_squared_error(v, minmax));
   EXPECT_LT(mse.scale, minmax.scale);
   EXPECT_LT(pct.scale, minmax.scale / 5);
@@ -104,7 +105,8 @@ TEST(GroupQuant, PerChannelInt8IsGroupEqualToRow) {
   }
   std::vector<float> back(rows * cols);
   dequantize_groups(q, GridKind::SymmetricSigned, back);
-  for (int64_t i = 0; i < rows * cols; ++i) ASSERT_LE(std::fabs(back[i] - w[i]), q.scales[i / cols] * 0.5f + 1e-7f);
+  for (int64_t i = 0; i < rows * cols; ++i)
+    ASSERT_LE(std::fabs(back[i] - w[i]), q.scales[i / cols] * 0.5f + 1e-7f);
 }
 
 TEST(GroupQuant, NibblesPackLowFirstAndRoundTrip) {

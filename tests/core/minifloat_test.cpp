@@ -11,7 +11,9 @@
 namespace qz {
 namespace {
 
-bool is_nan_code(uint16_t c, MiniFloat f) { return std::isnan(decode_minifloat(c, f)); }
+bool is_nan_code(uint16_t c, MiniFloat f) {
+  return std::isnan(decode_minifloat(c, f));
+}
 
 float from_bits(uint32_t b) {
   float f;
@@ -23,12 +25,12 @@ TEST(MiniFloat, PublishedConstants) {
   EXPECT_EQ(minifloat_max(MiniFloat::F16), 65504.0f);
   EXPECT_EQ(minifloat_max(MiniFloat::E4M3), 448.0f);
   EXPECT_EQ(minifloat_max(MiniFloat::E5M2), 57344.0f);
-  EXPECT_EQ(e4m3_to_float(0x7E), 448.0f);       // S.1111.110
+  EXPECT_EQ(e4m3_to_float(0x7E), 448.0f);        // S.1111.110
   EXPECT_TRUE(std::isnan(e4m3_to_float(0x7F)));  // S.1111.111
   EXPECT_TRUE(std::isnan(e4m3_to_float(0xFF)));
   EXPECT_EQ(e4m3_to_float(0x08), std::ldexp(1.0f, -6));  // min normal
   EXPECT_EQ(e4m3_to_float(0x01), std::ldexp(1.0f, -9));  // min subnormal
-  EXPECT_EQ(e5m2_to_float(0x7C), INFINITY);             // S.11111.00
+  EXPECT_EQ(e5m2_to_float(0x7C), INFINITY);              // S.11111.00
   EXPECT_TRUE(std::isnan(e5m2_to_float(0x7D)));
   EXPECT_EQ(e5m2_to_float(0x04), std::ldexp(1.0f, -14));
   EXPECT_EQ(e5m2_to_float(0x01), std::ldexp(1.0f, -16));
@@ -51,10 +53,18 @@ void exhaustive_round_trip(MiniFloat f, uint32_t codes) {
   }
 }
 
-TEST(MiniFloat, ExhaustiveRoundTripE4M3) { exhaustive_round_trip(MiniFloat::E4M3, 256); }
-TEST(MiniFloat, ExhaustiveRoundTripE5M2) { exhaustive_round_trip(MiniFloat::E5M2, 256); }
-TEST(MiniFloat, ExhaustiveRoundTripF16) { exhaustive_round_trip(MiniFloat::F16, 65536); }
-TEST(MiniFloat, ExhaustiveRoundTripBF16) { exhaustive_round_trip(MiniFloat::BF16, 65536); }
+TEST(MiniFloat, ExhaustiveRoundTripE4M3) {
+  exhaustive_round_trip(MiniFloat::E4M3, 256);
+}
+TEST(MiniFloat, ExhaustiveRoundTripE5M2) {
+  exhaustive_round_trip(MiniFloat::E5M2, 256);
+}
+TEST(MiniFloat, ExhaustiveRoundTripF16) {
+  exhaustive_round_trip(MiniFloat::F16, 65536);
+}
+TEST(MiniFloat, ExhaustiveRoundTripBF16) {
+  exhaustive_round_trip(MiniFloat::BF16, 65536);
+}
 
 // Between two adjacent finite codes, the midpoint rounds to the even code, and points just
 // inside either side round to that side.
@@ -74,9 +84,15 @@ void midpoints_round_to_even(MiniFloat f, uint32_t positive_codes) {
   }
 }
 
-TEST(MiniFloat, MidpointsRoundToEvenE4M3) { midpoints_round_to_even(MiniFloat::E4M3, 128); }
-TEST(MiniFloat, MidpointsRoundToEvenE5M2) { midpoints_round_to_even(MiniFloat::E5M2, 128); }
-TEST(MiniFloat, MidpointsRoundToEvenF16) { midpoints_round_to_even(MiniFloat::F16, 32768); }
+TEST(MiniFloat, MidpointsRoundToEvenE4M3) {
+  midpoints_round_to_even(MiniFloat::E4M3, 128);
+}
+TEST(MiniFloat, MidpointsRoundToEvenE5M2) {
+  midpoints_round_to_even(MiniFloat::E5M2, 128);
+}
+TEST(MiniFloat, MidpointsRoundToEvenF16) {
+  midpoints_round_to_even(MiniFloat::F16, 32768);
+}
 
 TEST(MiniFloat, OverflowSaturatesOrBecomesInfinity) {
   EXPECT_EQ(float_to_e4m3(1e6f), 0x7E);
@@ -84,13 +100,14 @@ TEST(MiniFloat, OverflowSaturatesOrBecomesInfinity) {
   EXPECT_EQ(float_to_e4m3(464.0f), 0x7E);  // halfway past the max still saturates
   EXPECT_EQ(float_to_e4m3(INFINITY), 0x7E);
   EXPECT_EQ(float_to_e4m3(NAN), 0x7F);
-  EXPECT_EQ(float_to_e5m2(1e6f), 0x7B);      // 57344, saturating
+  EXPECT_EQ(float_to_e5m2(1e6f), 0x7B);       // 57344, saturating
   EXPECT_EQ(float_to_e5m2(-INFINITY), 0xFC);  // E5M2 keeps infinities
   EXPECT_TRUE(std::isnan(e5m2_to_float(float_to_e5m2(NAN))));
   EXPECT_EQ(float_to_fp16(65519.0f), 0x7BFF);
   EXPECT_EQ(float_to_fp16(65520.0f), 0x7C00);  // rounds up to Inf (IEEE)
   EXPECT_EQ(float_to_fp16(-1e9f), 0xFC00);
-  EXPECT_EQ(float_to_fp16(std::ldexp(1.0f, -25)), 0x0000);  // half the min subnormal: ties to even 0
+  EXPECT_EQ(float_to_fp16(std::ldexp(1.0f, -25)),
+            0x0000);  // half the min subnormal: ties to even 0
   EXPECT_EQ(float_to_fp16(std::ldexp(1.5f, -25)), 0x0001);
   EXPECT_EQ(float_to_fp16(-0.0f), 0x8000);
 }

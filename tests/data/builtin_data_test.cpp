@@ -44,7 +44,8 @@ TEST(Shapes, ClassesDrawDifferentPictures) {
   std::vector<std::vector<float>> images;
   for (int64_t c = 0; c < 12; ++c) images.push_back(render_shape(c, 99).pixels);
   for (size_t i = 0; i < images.size(); ++i)
-    for (size_t j = i + 1; j < images.size(); ++j) EXPECT_NE(images[i], images[j]) << i << " vs " << j;
+    for (size_t j = i + 1; j < images.size(); ++j)
+      EXPECT_NE(images[i], images[j]) << i << " vs " << j;
 }
 
 TEST(Addition, FormatsReversedSumsAndCountsCarries) {

@@ -38,7 +38,8 @@ class FileLoaders : public ::testing::Test {
     return "";
   }
 
-  static void expect_error(const std::string& spec, const std::string& file, const std::string& phrase) {
+  static void expect_error(const std::string& spec, const std::string& file,
+                           const std::string& phrase) {
     const std::string msg = error_of(spec);
     EXPECT_NE(msg.find(file), std::string::npos) << spec << ": " << msg;
     EXPECT_NE(msg.find(phrase), std::string::npos) << spec << ": " << msg;
@@ -56,7 +57,8 @@ class FileLoaders : public ::testing::Test {
 
 std::string csv_rows(int n, bool header) {
   std::string s = header ? "x1,x2,label\n" : "";
-  for (int i = 0; i < n; ++i) s += std::to_string(i * 0.5) + "," + std::to_string(-i) + "," + std::to_string(i % 3) + "\n";
+  for (int i = 0; i < n; ++i)
+    s += std::to_string(i * 0.5) + "," + std::to_string(-i) + "," + std::to_string(i % 3) + "\n";
   return s;
 }
 
@@ -77,7 +79,8 @@ TEST_F(FileLoaders, CsvLoadsWithOrWithoutHeaderAndSplitsDeterministically) {
 TEST_F(FileLoaders, CsvBadInputsNameFileAndLine) {
   expect_error("csv:" + write("ragged.csv", "1,2,0\n3,4,1\n5,0\n"), "ragged.csv", "line 3");
   expect_error("csv:" + write("nan.csv", "1,2,0\n3,abc,1\n"), "nan.csv", "line 2 column 2: 'abc'");
-  expect_error("csv:" + write("label.csv", "1,2,0\n3,4,-1\n"), "label.csv", "label -1 out of range");
+  expect_error("csv:" + write("label.csv", "1,2,0\n3,4,-1\n"), "label.csv",
+               "label -1 out of range");
   expect_error("csv:" + write("frac.csv", "1,2,0\n3,4,1.5\n"), "frac.csv", "not an integer");
   expect_error("csv:" + write("empty.csv", ""), "empty.csv", "no data rows");
   expect_error("csv:" + write("one.csv", "1,0\n2,0\n"), "one.csv", "at least two classes");
@@ -100,15 +103,19 @@ TEST_F(FileLoaders, IdxLoadsImagesAndInfersLabelsFile) {
 
 TEST_F(FileLoaders, IdxBadInputsNameFileAndOffset) {
   const std::string labels = write("l.idx", idx({0, 0, 8, 1, 0, 0, 0, 2}, 2));
-  expect_error("idx:" + write("magic.idx", idx({1, 2, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1}, 1)) + "," + labels,
-               "magic.idx", "byte 0: wrong magic");
-  expect_error("idx:" + write("trunc.idx", idx({0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 4}, 20)) + "," + labels,
-               "trunc.idx", "truncated");
+  expect_error(
+      "idx:" + write("magic.idx", idx({1, 2, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1}, 1)) + "," +
+          labels,
+      "magic.idx", "byte 0: wrong magic");
+  expect_error(
+      "idx:" + write("trunc.idx", idx({0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 4}, 20)) + "," +
+          labels,
+      "trunc.idx", "truncated");
   expect_error("idx:" + write("short.idx", idx({0, 0, 8, 3, 0, 0}, 0)) + "," + labels, "short.idx",
                "truncated header");
   expect_error("idx:" + write("empty.idx", "") + "," + labels, "empty.idx", "too short");
-  expect_error("idx:" + write("type.idx", idx({0, 0, 0x0D, 1, 0, 0, 0, 1}, 4)) + "," + labels, "type.idx",
-               "byte 2");
+  expect_error("idx:" + write("type.idx", idx({0, 0, 0x0D, 1, 0, 0, 0, 1}, 4)) + "," + labels,
+               "type.idx", "byte 2");
 }
 
 TEST_F(FileLoaders, TextLoadsWindowsAndRejectsBinary) {

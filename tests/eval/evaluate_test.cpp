@@ -39,7 +39,8 @@ TEST(Evaluate, SlicesCountEverySampleAndFindTheWorst) {
   EXPECT_EQ(by_noise, d.test.size());
   EXPECT_EQ(r.slices.at(r.worst_slice).accuracy, 0.0);
   const auto j = r.to_json();
-  for (const char* key : {"accuracy", "loss", "slices", "worst_slice"}) EXPECT_TRUE(j.contains(key)) << key;
+  for (const char* key : {"accuracy", "loss", "slices", "worst_slice"})
+    EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_FALSE(j.contains("perplexity"));
 }
 

@@ -25,8 +25,13 @@ TEST(DequantRef, MatchesTheCoreDefinitionsOnAwkwardShapes) {
       std::vector<uint16_t> scales;
       for (float s : q.scales) scales.push_back(float_to_fp16(s));
       std::vector<uint8_t> zeros(q.zeros.begin(), q.zeros.end());
-      PackedWeightView v{kind == GridKind::Affine ? WeightFormat::Q4Asym : WeightFormat::Q4Sym, n, k, group,
-                         packed.data(), scales.data(), zeros.data()};
+      PackedWeightView v{kind == GridKind::Affine ? WeightFormat::Q4Asym : WeightFormat::Q4Sym,
+                         n,
+                         k,
+                         group,
+                         packed.data(),
+                         scales.data(),
+                         zeros.data()};
       dequantize_rows_ref(v, 0, n, got.data());
       EXPECT_EQ(got, expect) << "k=" << k;
       // A row range starts at its own row.
@@ -53,8 +58,8 @@ TEST(GemmU8S8Ref, EqualsTheDequantizedProduct) {
     quantize_rows_u8_ref(x.data(), m, k, xq.data(), sx.data(), zx.data());
     weight_row_sums_ref(w.data(), n, k, sums.data());
     std::vector<float> y(m * n);
-    gemm_u8s8_f32_ref(xq.data(), sx.data(), zx.data(), true, w.data(), sw.data(), sums.data(), bias.data(), m, n, k,
-                      y.data());
+    gemm_u8s8_f32_ref(xq.data(), sx.data(), zx.data(), true, w.data(), sw.data(), sums.data(),
+                      bias.data(), m, n, k, y.data());
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
         double expect = bias[j];
@@ -63,7 +68,8 @@ TEST(GemmU8S8Ref, EqualsTheDequantizedProduct) {
         ASSERT_NEAR(y[i * n + j], expect, 1e-4 * (1 + std::fabs(expect)));
         // And close to the float product: activation rounding only.
         double exact = bias[j];
-        for (int64_t c = 0; c < k; ++c) exact += static_cast<double>(x[i * k + c]) * w[j * k + c] * sw[j];
+        for (int64_t c = 0; c < k; ++c)
+          exact += static_cast<double>(x[i * k + c]) * w[j * k + c] * sw[j];
         ASSERT_NEAR(y[i * n + j], exact, sx[i] * 0.5 * k * 127 * sw[j] + 1e-5);
       }
   }

@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 
 ModelPtr build(const std::string& arch) {
   torch::manual_seed(0);
-  return make_model(default_config(arch, {1, 16, 16}, arch == "transformer" ? 256 : 12, 16), "test");
+  return make_model(default_config(arch, {1, 16, 16}, arch == "transformer" ? 256 : 12, 16),
+                    "test");
 }
 
 torch::Tensor sample_input(const std::string& arch) {
@@ -44,7 +45,8 @@ TEST(Models, ForwardShapesAndLayerView) {
   EXPECT_EQ(cnn->find_layer("conv2")->get()->kind(), LayerKind::Conv2d);
 
   auto tf = build("transformer");
-  EXPECT_EQ(tf->forward(sample_input("transformer")).sizes().vec(), (std::vector<int64_t>{3, 10, 256}));
+  EXPECT_EQ(tf->forward(sample_input("transformer")).sizes().vec(),
+            (std::vector<int64_t>{3, 10, 256}));
   EXPECT_EQ(tf->layers().size(), 3u * 7u + 1u);
   EXPECT_NE(tf->find_layer("blocks.2.down"), nullptr);
   EXPECT_EQ(tf->find_layer("blocks.0.gate")->get()->out_features(), 352);
@@ -162,10 +164,11 @@ TEST_F(ModelFiles, MismatchedFilesAreInputErrors) {
   auto m = build("mlp");
   std::vector<io::TensorData> tensors;
   for (const auto& p : m->named_parameters()) tensors.push_back(to_tensor_data(p.key(), p.value()));
-  const std::map<std::string, std::string> meta = {
-      {"format", "quantize"}, {"config", m->config().dump()},
-      {"quantization_config", R"({"layers":{}})"}};
-  auto error = [&](const std::vector<io::TensorData>& t, const std::map<std::string, std::string>& md) {
+  const std::map<std::string, std::string> meta = {{"format", "quantize"},
+                                                   {"config", m->config().dump()},
+                                                   {"quantization_config", R"({"layers":{}})"}};
+  auto error = [&](const std::vector<io::TensorData>& t,
+                   const std::map<std::string, std::string>& md) {
     io::write_safetensors(path("x.safetensors"), t, md);
     try {
       load_model(path("x.safetensors"));

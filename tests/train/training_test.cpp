@@ -17,8 +17,9 @@ data::Dataset small_shapes() {
 
 nn::ModelPtr fresh(const std::string& arch, const data::Dataset& d, uint64_t seed) {
   torch::manual_seed(seed);
-  return nn::make_model(nn::default_config(arch, d.input_shape, d.num_classes, std::max<int64_t>(d.seq_len, 16)),
-                        "test");
+  return nn::make_model(
+      nn::default_config(arch, d.input_shape, d.num_classes, std::max<int64_t>(d.seq_len, 16)),
+      "test");
 }
 
 TEST(Training, SmallMlpConverges) {
@@ -31,7 +32,7 @@ TEST(Training, SmallMlpConverges) {
   const TrainResult r = train_model(*model, data, o);
   ASSERT_EQ(r.epochs.size(), 4u);
   EXPECT_LT(r.epochs.back().train_loss, r.epochs.front().train_loss);
-  EXPECT_LT(before, 0.2);  // chance is 1/12
+  EXPECT_LT(before, 0.2);                        // chance is 1/12
   EXPECT_GT(r.epochs.back().val_accuracy, 0.4);  // ~5x chance after 4 short epochs
 }
 

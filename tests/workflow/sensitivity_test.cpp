@@ -18,7 +18,8 @@ Trained trained_mlp() {
   o.size_scale = 0.1;
   Trained t{data::load_dataset("shapes", o), nullptr};
   torch::manual_seed(0);
-  t.model = nn::make_model(nn::default_config("mlp", t.data.input_shape, t.data.num_classes, 0), "test");
+  t.model =
+      nn::make_model(nn::default_config("mlp", t.data.input_shape, t.data.num_classes, 0), "test");
   train::TrainOptions opts = train::default_train_options("mlp");
   opts.epochs = 3;
   train::train_model(*t.model, t.data, opts);
@@ -33,7 +34,8 @@ TEST(Sensitivity, RanksEveryLayerAndLeavesTheModelUnchanged) {
   plan.group = 32;
   const auto ranking = layer_sensitivity(*t.model, plan, t.data, t.data.train.head(128).inputs);
   ASSERT_EQ(ranking.size(), 3u);
-  for (size_t i = 1; i < ranking.size(); ++i) EXPECT_GE(ranking[i - 1].drop_points, ranking[i].drop_points);
+  for (size_t i = 1; i < ranking.size(); ++i)
+    EXPECT_GE(ranking[i - 1].drop_points, ranking[i].drop_points);
   for (const auto& s : ranking) {
     EXPECT_GT(s.kl, 0.0) << s.layer;
     EXPECT_LT(s.bytes, s.fp32_bytes) << s.layer;

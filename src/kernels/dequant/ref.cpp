@@ -12,23 +12,28 @@ namespace {
 const std::vector<float>& decode_table(MiniFloat f) {
   static const std::vector<float> f16 = [] {
     std::vector<float> t(65536);
-    for (uint32_t c = 0; c < 65536; ++c) t[c] = decode_minifloat(static_cast<uint16_t>(c), MiniFloat::F16);
+    for (uint32_t c = 0; c < 65536; ++c)
+      t[c] = decode_minifloat(static_cast<uint16_t>(c), MiniFloat::F16);
     return t;
   }();
   static const std::vector<float> e4m3 = [] {
     std::vector<float> t(256);
-    for (uint32_t c = 0; c < 256; ++c) t[c] = decode_minifloat(static_cast<uint16_t>(c), MiniFloat::E4M3);
+    for (uint32_t c = 0; c < 256; ++c)
+      t[c] = decode_minifloat(static_cast<uint16_t>(c), MiniFloat::E4M3);
     return t;
   }();
   static const std::vector<float> e5m2 = [] {
     std::vector<float> t(256);
-    for (uint32_t c = 0; c < 256; ++c) t[c] = decode_minifloat(static_cast<uint16_t>(c), MiniFloat::E5M2);
+    for (uint32_t c = 0; c < 256; ++c)
+      t[c] = decode_minifloat(static_cast<uint16_t>(c), MiniFloat::E5M2);
     return t;
   }();
   return f == MiniFloat::F16 ? f16 : f == MiniFloat::E4M3 ? e4m3 : e5m2;
 }
 
-float half(uint16_t code) { return decode_table(MiniFloat::F16)[code]; }
+float half(uint16_t code) {
+  return decode_table(MiniFloat::F16)[code];
+}
 
 float fp16_scale(const PackedWeightView& w, int64_t row, int64_t col) {
   return half(static_cast<const uint16_t*>(w.scales)[row * w.groups() + col / w.group]);
@@ -41,7 +46,8 @@ uint8_t nibble(const uint8_t* row, int64_t col) {
 
 }  // namespace
 
-void dequantize_rows_ref(const PackedWeightView& w, int64_t row_begin, int64_t row_end, float* out) {
+void dequantize_rows_ref(const PackedWeightView& w, int64_t row_begin, int64_t row_end,
+                         float* out) {
   const int64_t k = w.k;
   const auto* bytes = static_cast<const uint8_t*>(w.data);
   for (int64_t r = row_begin; r < row_end; ++r) {
@@ -59,14 +65,16 @@ void dequantize_rows_ref(const PackedWeightView& w, int64_t row_begin, int64_t r
       case WeightFormat::BF16: {
         const auto* h = reinterpret_cast<const uint16_t*>(row);
         for (int64_t c = 0; c < k; ++c) {
-          const uint32_t bits = static_cast<uint32_t>(h[c]) << 16;  // BF16 is the top half of an f32
+          const uint32_t bits = static_cast<uint32_t>(h[c])
+                                << 16;  // BF16 is the top half of an f32
           std::memcpy(&o[c], &bits, 4);
         }
         break;
       }
       case WeightFormat::E4M3:
       case WeightFormat::E5M2: {
-        const auto& table = decode_table(w.format == WeightFormat::E4M3 ? MiniFloat::E4M3 : MiniFloat::E5M2);
+        const auto& table =
+            decode_table(w.format == WeightFormat::E4M3 ? MiniFloat::E4M3 : MiniFloat::E5M2);
         const float s = half(static_cast<const uint16_t*>(w.scales)[r]);
         for (int64_t c = 0; c < k; ++c) o[c] = table[row[c]] * s;
         break;
@@ -77,11 +85,13 @@ void dequantize_rows_ref(const PackedWeightView& w, int64_t row_begin, int64_t r
         break;
       }
       case WeightFormat::Q4Sym:
-        for (int64_t c = 0; c < k; ++c) o[c] = static_cast<float>(nibble(row, c) - 8) * fp16_scale(w, r, c);
+        for (int64_t c = 0; c < k; ++c)
+          o[c] = static_cast<float>(nibble(row, c) - 8) * fp16_scale(w, r, c);
         break;
       case WeightFormat::Q4Asym:
         for (int64_t c = 0; c < k; ++c)
-          o[c] = static_cast<float>(nibble(row, c) - w.zeros[r * w.groups() + c / w.group]) * fp16_scale(w, r, c);
+          o[c] = static_cast<float>(nibble(row, c) - w.zeros[r * w.groups() + c / w.group]) *
+                 fp16_scale(w, r, c);
         break;
       case WeightFormat::NF4:
         for (int64_t c = 0; c < k; ++c) o[c] = nf4_decode(nibble(row, c)) * fp16_scale(w, r, c);

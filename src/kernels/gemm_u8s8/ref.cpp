@@ -6,7 +6,8 @@
 
 namespace qz::kernels {
 
-void quantize_rows_u8_ref(const float* x, int64_t m, int64_t k, uint8_t* xq, float* scale, int32_t* zero) {
+void quantize_rows_u8_ref(const float* x, int64_t m, int64_t k, uint8_t* xq, float* scale,
+                          int32_t* zero) {
   for (int64_t r = 0; r < m; ++r) {
     const float* row = x + r * k;
     float lo = 0, hi = 0;
@@ -39,8 +40,8 @@ void weight_row_sums_ref(const int8_t* wq, int64_t n, int64_t k, int32_t* sums) 
 }
 
 void gemm_u8s8_f32_ref(const uint8_t* xq, const float* sx, const int32_t* zx, bool x_per_row,
-                       const int8_t* wq, const float* sw, const int32_t* w_row_sums, const float* bias,
-                       int64_t m, int64_t n, int64_t k, float* y) {
+                       const int8_t* wq, const float* sw, const int32_t* w_row_sums,
+                       const float* bias, int64_t m, int64_t n, int64_t k, float* y) {
   for (int64_t i = 0; i < m; ++i) {
     const uint8_t* a = xq + i * k;
     const float scale_x = x_per_row ? sx[i] : sx[0];
@@ -48,7 +49,8 @@ void gemm_u8s8_f32_ref(const uint8_t* xq, const float* sx, const int32_t* zx, bo
     for (int64_t j = 0; j < n; ++j) {
       const int8_t* b = wq + j * k;
       int32_t acc = 0;
-      for (int64_t c = 0; c < k; ++c) acc += static_cast<int32_t>(a[c]) * static_cast<int32_t>(b[c]);
+      for (int64_t c = 0; c < k; ++c)
+        acc += static_cast<int32_t>(a[c]) * static_cast<int32_t>(b[c]);
       acc -= zero_x * w_row_sums[j];
       y[i * n + j] = scale_x * sw[j] * static_cast<float>(acc) + (bias ? bias[j] : 0.0f);
     }
