@@ -28,6 +28,7 @@ void apply_common_options(const CommonOptions& options) {
 void add_data_options(CLI::App* cmd, DataArgs& args, const std::string& help) {
   cmd->add_option("--data", args.spec, help);
   cmd->add_option("--data-seed", args.seed, "Seed of data generation and the train/val/test split")
+      ->each([&args](const std::string&) { args.seed_given = true; })
       ->capture_default_str();
   cmd->add_option("--seq-len", args.seq_len, "Tokens per window for text:PATH data")
       ->check(CLI::Range(2, 4096))

@@ -23,6 +23,7 @@ void apply_common_options(const CommonOptions& options);
 struct DataArgs {
   std::string spec;
   uint64_t seed = 1234;
+  bool seed_given = false;  // --data-seed was on the command line
   int64_t seq_len = 64;
 };
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <optional>
+
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "core/error.h"
@@ -17,7 +19,6 @@ namespace {
 struct CompressArgs {
   CommonOptions common;
   DataArgs data;
-  bool data_seed_given = false;
   std::string in, out;
   workflow::CompressRequest request;
   bool sym = false, asym = false;
@@ -35,12 +36,11 @@ void run_compress(CompressArgs& a) {
   r.in_path = a.in;
   r.out_path = a.out;
   r.plan.symmetric = a.sym;
-  {
-    const nn::ModelFile probe = nn::load_model(a.in);  // validates the file before any work
-    r.data =
-        workflow::data_for_model(probe, a.data.spec, to_data_options(a.data), a.data_seed_given);
-  }
-  const workflow::CompressResult res = workflow::compress_model_file(r);
+  nn::ModelFile file = nn::load_model(a.in);  // validated before any other work
+  r.data = workflow::data_for_model(file, a.data.spec, to_data_options(a.data), a.data.seed_given);
+  std::optional<data::Dataset> data;
+  if (!r.data.spec.empty()) data = data::load_dataset(r.data.spec, r.data.options);
+  const workflow::CompressResult res = workflow::compress_loaded(file, r, data ? &*data : nullptr);
 
   TextTable table({"layer", "method", "fp32 bytes", "bytes", "SQNR dB", "max |err|", "mean |err|",
                    "output MSE"});
@@ -109,9 +109,6 @@ void add_compress_command(CLI::App& app) {
       ->check(CLI::Range(0.0, 100.0));
   add_data_options(cmd, args->data,
                    "Data for calibration and evaluation (default: the model's own)");
-  cmd->get_option("--data-seed")->each([args](const std::string&) {
-    args->data_seed_given = true;
-  });
   add_common_options(cmd, args->common);
   cmd->callback([args] { run_compress(*args); });
 }

@@ -8,6 +8,7 @@
 #include "io/atomic_file.h"
 #include "nn/model_file.h"
 #include "report/eval_summary.h"
+#include "workflow/model_data.h"
 
 namespace qz::cli {
 namespace {
@@ -20,22 +21,16 @@ struct EvalArgs {
   std::string json;
 };
 
-void run_eval(EvalArgs a) {
+void run_eval(const EvalArgs& a) {
   apply_common_options(a.common);
   if (!a.json.empty() && a.json != "-") io::check_output_path(a.json);
   const nn::ModelFile file = nn::load_model(a.model);
   // Without --data, evaluate on the data (and split seed) the model was trained on.
-  const auto& prov = file.provenance;
-  if (a.data.spec.empty()) {
-    QZ_CHECK(prov.contains("data") && prov["data"].is_string(),
-             "[eval] {}: the file does not say which data it was trained on; pass --data", a.model);
-    a.data.spec = prov["data"];
-    if (prov.contains("data_seed") && prov["data_seed"].is_number_unsigned())
-      a.data.seed = prov["data_seed"];
-    if (prov.contains("seq_len") && prov["seq_len"].is_number_integer())
-      a.data.seq_len = prov["seq_len"];
-  }
-  const data::Dataset data = data::load_dataset(a.data.spec, to_data_options(a.data));
+  const auto choice =
+      workflow::data_for_model(file, a.data.spec, to_data_options(a.data), a.data.seed_given);
+  QZ_CHECK(!choice.spec.empty(),
+           "[eval] {}: the file does not say which data it was trained on; pass --data", a.model);
+  const data::Dataset data = data::load_dataset(choice.spec, choice.options);
   const eval::EvalResult result = eval::evaluate(*file.model, data, a.split);
   if (a.json != "-") fmt::print("{} on {}\n{}", a.model, data.spec, report::eval_summary(result));
   if (!a.json.empty()) {

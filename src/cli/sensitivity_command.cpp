@@ -17,7 +17,6 @@ namespace {
 struct SensitivityArgs {
   CommonOptions common;
   DataArgs data;
-  bool data_seed_given = false;
   std::string model, json;
   compress::QuantizePlan plan;
   int64_t calib = 512;
@@ -28,7 +27,7 @@ void run_sensitivity(const SensitivityArgs& a) {
   if (!a.json.empty() && a.json != "-") io::check_output_path(a.json);
   nn::ModelFile file = nn::load_model(a.model);
   const auto choice =
-      workflow::data_for_model(file, a.data.spec, to_data_options(a.data), a.data_seed_given);
+      workflow::data_for_model(file, a.data.spec, to_data_options(a.data), a.data.seed_given);
   QZ_CHECK(!choice.spec.empty(), "[sensitivity] {}: no data recorded in the model; pass --data",
            a.model);
   const data::Dataset data = data::load_dataset(choice.spec, choice.options);
@@ -75,9 +74,6 @@ void add_sensitivity_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--json", args->json, "Also write the ranking as JSON to FILE ('-' for stdout)");
   add_data_options(cmd, args->data, "Data (default: the model's own)");
-  cmd->get_option("--data-seed")->each([args](const std::string&) {
-    args->data_seed_given = true;
-  });
   add_common_options(cmd, args->common);
   cmd->callback([args] { run_sensitivity(*args); });
 }

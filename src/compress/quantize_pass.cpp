@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "compress/layer_inputs.h"
 #include "core/activation_observer.h"
@@ -80,12 +81,15 @@ std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& pl
                                 : std::map<std::string, torch::Tensor>{};
 
   std::vector<LayerReport> reports;
-  Progress bar("quantize " + plan.method, static_cast<int64_t>(model.layers().size()));
+  std::optional<Progress> bar;
+  if (plan.show_progress)
+    bar.emplace("quantize " + plan.method, static_cast<int64_t>(model.layers().size()));
   int64_t done = 0;
   torch::NoGradGuard guard;
   for (const auto& slot : model.layers()) {
     const std::string method = method_of(slot.name());
-    bar.update(++done, slot.name());
+    ++done;
+    if (bar) bar->update(done, slot.name());
     if (method == "fp32") continue;
     const nn::LayerPtr dense = slot.get();
     nn::QuantizeOptions options = nn::options_for_method(
@@ -118,7 +122,7 @@ std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& pl
     reports.push_back(r);
     slot.replace(quantized);
   }
-  bar.finish();
+  if (bar) bar->finish();
   return reports;
 }
 

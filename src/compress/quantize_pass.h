@@ -23,6 +23,7 @@ struct QuantizePlan {
       "histogram";                   // int8-static activations: minmax | moving-average | histogram
   std::vector<std::string> exclude;  // layers kept in FP32
   std::map<std::string, std::string> layer_methods;  // per-layer method overrides ("fp32" keeps)
+  bool show_progress = true;                         // off for passes run inside a search
 };
 
 struct LayerReport {

@@ -15,7 +15,9 @@ int64_t Model::parameter_count() {
   for (const auto& slot : slots_) {
     const LayerPtr& layer = slot.get();
     for (const auto& p : layer->parameters()) n -= p.numel();
-    n += layer->dense_weight().numel();
+    const int64_t k = layer->geometry().kernel;
+    n += layer->out_features() * layer->in_features() *
+         (layer->kind() == LayerKind::Conv2d ? k * k : 1);
     if (layer->dense_bias().defined()) n += layer->dense_bias().numel();
   }
   return n;

@@ -9,14 +9,6 @@
 
 namespace qz::workflow {
 
-CompressResult compress_model_file(const CompressRequest& request) {
-  nn::ModelFile file = nn::load_model(request.in_path);
-  std::optional<data::Dataset> data;
-  if (!request.data.spec.empty())
-    data = data::load_dataset(request.data.spec, request.data.options);
-  return compress_loaded(file, request, data ? &*data : nullptr);
-}
-
 CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& request,
                                const data::Dataset* data) {
   CompressResult result;

@@ -34,11 +34,9 @@ struct CompressResult {
   bool within_budget = true;
 };
 
-// Loads request.in_path and request.data, then compresses as below.
-CompressResult compress_model_file(const CompressRequest& request);
-
-// Compresses a loaded model file with already-loaded data (nullptr: no calibration or
-// evaluation) and saves it to request.out_path; `file.model` is quantized in place.
+// Compresses a loaded model file (request.in_path names it in the provenance) with already-loaded
+// data (nullptr: no calibration or evaluation) and saves it to request.out_path; `file.model` is
+// quantized in place.
 CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& request,
                                const data::Dataset* data);
 

@@ -150,6 +150,7 @@ DemoReport run_demo(const DemoOptions& options) {
     for (const std::string& method : demo_methods(m.arch, options.quick)) {
       nn::ModelFile loaded = nn::load_model(file);
       CompressRequest request;
+      request.in_path = file;
       request.plan.method = method;
       request.out_path =
           (fs::path(options.out_dir) / "models" / fmt::format("{}-{}.safetensors", m.name, method))

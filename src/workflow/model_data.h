@@ -15,7 +15,9 @@ struct DataChoice {
   data::DataOptions options;
 };
 
-// `spec` and `options` are the command line's; provenance fills what the user left unset.
+// `spec` and `options` are the command line's. Without a spec, the recorded data is used; when
+// the data is the recorded one, its recorded split seed (unless `seed_given`) and window length
+// apply too.
 DataChoice data_for_model(const nn::ModelFile& file, const std::string& spec,
                           data::DataOptions options, bool seed_given);
 

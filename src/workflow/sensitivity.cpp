@@ -39,14 +39,13 @@ std::vector<LayerSensitivity> layer_sensitivity(nn::Model& model,
                                                 const compress::QuantizePlan& plan,
                                                 const data::Dataset& data,
                                                 const torch::Tensor& calibration) {
-  const bool quiet = progress_quiet();
   const double base = train::split_accuracy(model, data.val, data.has_answers);
   const torch::Tensor reference = eval::collect_logits(model, data.val);
   std::vector<LayerSensitivity> out;
   Progress bar("sensitivity " + plan.method, static_cast<int64_t>(model.layers().size()));
-  set_progress_quiet(true);  // the per-layer quantize passes stay silent
   for (const auto& slot : model.layers()) {
     compress::QuantizePlan one = plan;
+    one.show_progress = false;
     one.layer_methods.clear();
     for (const auto& other : model.layers())
       if (other.name() != slot.name()) one.layer_methods[other.name()] = "fp32";
@@ -61,11 +60,8 @@ std::vector<LayerSensitivity> layer_sensitivity(nn::Model& model,
     });
     s.drop_points = 100.0 * (base - s.accuracy);
     out.push_back(s);
-    set_progress_quiet(quiet);
     bar.update(static_cast<int64_t>(out.size()), s.layer);
-    set_progress_quiet(true);
   }
-  set_progress_quiet(quiet);
   bar.finish();
   std::stable_sort(
       out.begin(), out.end(), [](const LayerSensitivity& a, const LayerSensitivity& b) {
@@ -80,12 +76,11 @@ MixedPrecisionResult plan_mixed_precision(nn::Model& model, compress::QuantizePl
   const double base = train::split_accuracy(model, data.val, data.has_answers);
   const std::string fallback = fallback_method(plan.method);
   auto drop_with = [&](const compress::QuantizePlan& p) {
-    const bool quiet = progress_quiet();
-    set_progress_quiet(true);
-    const double acc = with_quantized(model, p, calibration, [&](const auto&) {
+    compress::QuantizePlan silent = p;
+    silent.show_progress = false;
+    const double acc = with_quantized(model, silent, calibration, [&](const auto&) {
       return train::split_accuracy(model, data.val, data.has_answers);
     });
-    set_progress_quiet(quiet);
     return 100.0 * (base - acc);
   };
   MixedPrecisionResult result;
