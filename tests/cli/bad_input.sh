@@ -74,6 +74,10 @@ expect_bad "compress unknown layer"   "unknown layer 'fc9'" compress "$dir/model
 expect_bad "compress sym and asym"    "exclude each other"  compress "$dir/model.safetensors" --method int4 --sym --asym --out "$dir/c3.safetensors"
 expect_bad "compress bad group"       "--group"             compress "$dir/model.safetensors" --method int4 --group 0 --out "$dir/c4.safetensors"
 expect_bad "compress non-model"       "junk.safetensors"    compress "$dir/junk.safetensors" --method int8 --out "$dir/c5.safetensors"
+expect_bad "bench missing model"      "cannot open"         bench "$dir/missing.safetensors"
+expect_bad "bench bad batch"          "--batch"             bench "$dir/model.safetensors" --batch 1,0
+expect_bad "sensitivity bad method"   "--method"            sensitivity "$dir/model.safetensors" --method int2
+expect_bad "sensitivity non-model"    "junk.safetensors"    sensitivity "$dir/junk.safetensors" --method int8
 expect_bad "compress missing folder"  "does not exist"      compress "$dir/model.safetensors" --method int8 --out "$dir/no/dir/c6.safetensors"
 
 leftovers=$(find "$dir" -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' | wc -l)
