@@ -7,6 +7,7 @@
 
 #include "core/blas_runtime.h"
 #include "core/progress.h"
+#include "core/thread_pool.h"
 #include "io/atomic_file.h"
 
 namespace qz::cli {
@@ -22,6 +23,7 @@ void apply_common_options(const CommonOptions& options) {
       options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   torch::set_num_threads(std::max(threads, 1));
   set_blas_threads(std::max(threads, 1));
+  set_compute_threads(std::max(threads, 1));
   set_progress_quiet(options.quiet);
 }
 

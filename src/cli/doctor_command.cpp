@@ -1,5 +1,5 @@
-// quantize doctor [--json]: CPU features, BLAS and its kernel, threads, measured FP32 GEMM
-// GFLOP/s and memory read GB/s.
+// quantize doctor [--json]: CPU features, BLAS and its kernel, our kernels' ISA level, threads,
+// measured FP32 GEMM GFLOP/s and memory read GB/s.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -29,6 +29,8 @@ void run_doctor(const DoctorArgs& a) {
   fmt::print("blas       {} core {} ({})\n", j["blas"]["library"].get<std::string>(),
              j["blas"]["core"].get<std::string>(),
              report.blas_full_speed ? "full speed" : "GENERIC KERNEL: FP32 runs ~10x slow");
+  fmt::print("kernels    {} (supported: {})\n", j["kernels"]["isa"].get<std::string>(),
+             fmt::join(j["kernels"]["supported"].get<std::vector<std::string>>(), " "));
   fmt::print("threads    {}\n", j["threads"]["torch_intra_op"].get<int>());
   fmt::print("fp32 gemm  {:.1f} GFLOP/s (1024x1024x1024, median)\n",
              j["measured"]["fp32_gemm_gflops_1024"].get<double>());

@@ -1,5 +1,8 @@
 #include "eval/system_probe.h"
 
+#include "core/thread_pool.h"
+#include "kernels/isa.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -41,8 +44,15 @@ SystemReport probe_system(bool measure) {
                {"OPENBLAS_CORETYPE", forced ? forced : ""}};
   report.blas_full_speed = !cpu.avx2 || blas_core_is_vectorized(core);
   j["blas"]["full_speed"] = report.blas_full_speed;
+  std::vector<std::string> levels;
+  for (kernels::Isa isa : kernels::supported_isas()) levels.push_back(kernels::isa_name(isa));
+  const char* forced_isa = std::getenv("QZ_ISA");
+  j["kernels"] = {{"isa", kernels::isa_name(kernels::active_isa())},
+                  {"supported", levels},
+                  {"QZ_ISA", forced_isa ? forced_isa : ""}};
   const char* wait = std::getenv("OMP_WAIT_POLICY");
   j["threads"] = {{"torch_intra_op", torch::get_num_threads()},
+                  {"kernels", compute_pool().threads()},
                   {"OMP_WAIT_POLICY", wait ? wait : ""}};
   if (measure) {
     j["measured"] = {{"fp32_gemm_gflops_1024", measure_gemm_gflops()},

@@ -8,6 +8,7 @@
 #include "core/minifloat.h"
 #include "kernels/dequant/dequantize.h"
 #include "kernels/gemm_u8s8/gemm_u8s8.h"
+#include "kernels/matmul/matmul.h"
 #include "nn/model_file.h"
 
 namespace qz::nn {
@@ -223,14 +224,16 @@ void QuantizedLayer::prepare_int8() {
 }
 
 torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
-  if (options_.activations == ActivationQuant::None) {
-    const torch::Tensor w =
-        kind_ == LayerKind::Conv2d ? dense_weight().view({out_, k_}) : dense_weight();
-    return torch::nn::functional::linear(x2d, w, bias_);
-  }
-  prepare_int8();
   const torch::Tensor x = x2d.contiguous().to(torch::kFloat32);
   const int64_t m = x.size(0);
+  auto y = torch::empty({m, out_});
+  kernels::Epilogue epilogue;
+  if (bias_.defined()) epilogue.bias = bias_.data_ptr<float>();
+  if (options_.activations == ActivationQuant::None) {
+    kernels::matmul_f32(x.data_ptr<float>(), m, view(), epilogue, y.data_ptr<float>());
+    return y;
+  }
+  prepare_int8();
   auto xq = torch::empty({m, k_}, torch::kUInt8);
   auto sx = torch::empty({m});
   auto zx = torch::empty({m}, torch::kInt32);
@@ -244,11 +247,11 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
     kernels::quantize_fixed_u8_ref(x.data_ptr<float>(), m * k_, input_scale_[0].item<float>(),
                                    input_zero_point_[0].item<int32_t>(), xq.data_ptr<uint8_t>());
   }
-  auto y = torch::empty({m, out_});
-  kernels::gemm_u8s8_f32_ref(
-      xq.data_ptr<uint8_t>(), sx.data_ptr<float>(), zx.data_ptr<int32_t>(), per_row,
-      codes_.data_ptr<int8_t>(), float_scales_.data_ptr<float>(), row_sums_.data_ptr<int32_t>(),
-      bias_.defined() ? bias_.data_ptr<float>() : nullptr, m, out_, k_, y.data_ptr<float>());
+  kernels::U8Activations xa{xq.data_ptr<uint8_t>(), sx.data_ptr<float>(), zx.data_ptr<int32_t>(),
+                            per_row, m};
+  kernels::S8Weights wa{codes_.data_ptr<int8_t>(), float_scales_.data_ptr<float>(),
+                        row_sums_.data_ptr<int32_t>(), out_, k_};
+  kernels::gemm_u8s8_f32(xa, wa, epilogue, y.data_ptr<float>());
   return y;
 }
 
@@ -260,9 +263,7 @@ torch::Tensor QuantizedLayer::forward(const torch::Tensor& x) {
     sizes.back() = out_;
     return y.view(sizes);
   }
-  if (options_.activations == ActivationQuant::None)
-    return torch::conv2d(x, dense_weight(), bias_, geometry_.stride, geometry_.padding);
-  // Integer conv: im2col, then the integer GEMM over every output position.
+  // A conv is im2col, then the same kernels over every output position.
   const int64_t batch = x.size(0);
   const int64_t h = (x.size(2) + 2 * geometry_.padding - geometry_.kernel) / geometry_.stride + 1;
   const int64_t w = (x.size(3) + 2 * geometry_.padding - geometry_.kernel) / geometry_.stride + 1;

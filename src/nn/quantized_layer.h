@@ -9,9 +9,10 @@
 //   input_scale, input_zero_point  F32 [1], I32 [1]   (int8 static: calibrated activations)
 //   bias                F32 [N]
 // K is in·k·k for a conv (weights flattened per output channel).
-// Activations: weight-only formats dequantize the weight and run FP32 (interim path until the
-// fused kernels land); int8-dynamic quantizes activations per row at run time, int8-static with
-// the calibrated input grid, both through the u8×s8 integer GEMM.
+// Activations: weight-only formats run FP32 activations through kernels/matmul (decode fused
+// into the product); int8-dynamic quantizes activations per row at run time, int8-static with
+// the calibrated input grid, both through the u8×s8 integer GEMM (kernels/gemm_u8s8). A conv is
+// im2col followed by the same kernels; the bias is applied in the kernels' epilogue.
 #pragma once
 
 #include "kernels/weight_format.h"

@@ -52,6 +52,7 @@ expect_bad "idx wrong magic"       "wrong magic"           train --arch mlp --da
 expect_bad "text binary garbage"   "garbage.txt byte"      train --arch transformer --data "text:$dir/garbage.txt" --out "$dir/o7.safetensors"
 expect_bad "missing data file"     "no such file"          train --arch mlp --data "csv:$dir/nope.csv" --out "$dir/o8.safetensors"
 expect_bad "unknown data"          "unknown data 'mnist'"  train --arch mlp --data mnist --out "$dir/o9.safetensors"
+QZ_ISA=avx9 expect_bad "unknown QZ_ISA" "QZ_ISA=avx9: expected ref, avx2 or avx512" doctor
 expect_bad "unknown architecture"  "--arch"                train --arch rnn
 expect_bad "arch/data mismatch"    "--arch transformer"    train --arch mlp --data addition --out "$dir/o10.safetensors"
 expect_bad "config invalid JSON"   "broken.json"           train --arch mlp --config "$dir/broken.json" --out "$dir/o11.safetensors"

@@ -58,8 +58,8 @@ TEST(GemmU8S8Ref, EqualsTheDequantizedProduct) {
     quantize_rows_u8_ref(x.data(), m, k, xq.data(), sx.data(), zx.data());
     weight_row_sums_ref(w.data(), n, k, sums.data());
     std::vector<float> y(m * n);
-    gemm_u8s8_f32_ref(xq.data(), sx.data(), zx.data(), true, w.data(), sw.data(), sums.data(),
-                      bias.data(), m, n, k, y.data());
+    gemm_u8s8_f32_ref({xq.data(), sx.data(), zx.data(), true, m},
+                      {w.data(), sw.data(), sums.data(), n, k}, {bias.data()}, y.data());
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
         double expect = bias[j];

@@ -46,58 +46,46 @@ uint8_t nibble(const uint8_t* row, int64_t col) {
 
 }  // namespace
 
+float dequantize_weight(const PackedWeightView& w, int64_t row, int64_t col) {
+  const uint8_t* codes = static_cast<const uint8_t*>(w.data) + row * w.row_bytes();
+  const auto* halves = reinterpret_cast<const uint16_t*>(codes);
+  switch (w.format) {
+    case WeightFormat::F32: {
+      float v;
+      std::memcpy(&v, codes + col * 4, 4);
+      return v;
+    }
+    case WeightFormat::F16:
+      return half(halves[col]);
+    case WeightFormat::BF16: {
+      const uint32_t bits = static_cast<uint32_t>(halves[col]) << 16;  // the top half of an f32
+      float v;
+      std::memcpy(&v, &bits, 4);
+      return v;
+    }
+    case WeightFormat::E4M3:
+    case WeightFormat::E5M2:
+      return decode_table(w.format == WeightFormat::E4M3 ? MiniFloat::E4M3
+                                                         : MiniFloat::E5M2)[codes[col]] *
+             half(static_cast<const uint16_t*>(w.scales)[row]);
+    case WeightFormat::I8:
+      return static_cast<float>(static_cast<int8_t>(codes[col])) *
+             half(static_cast<const uint16_t*>(w.scales)[row]);
+    case WeightFormat::Q4Sym:
+      return static_cast<float>(nibble(codes, col) - 8) * fp16_scale(w, row, col);
+    case WeightFormat::Q4Asym:
+      return static_cast<float>(nibble(codes, col) - w.zeros[row * w.groups() + col / w.group]) *
+             fp16_scale(w, row, col);
+    case WeightFormat::NF4:
+      return nf4_decode(nibble(codes, col)) * fp16_scale(w, row, col);
+  }
+  return 0.0f;
+}
+
 void dequantize_rows_ref(const PackedWeightView& w, int64_t row_begin, int64_t row_end,
                          float* out) {
-  const int64_t k = w.k;
-  const auto* bytes = static_cast<const uint8_t*>(w.data);
-  for (int64_t r = row_begin; r < row_end; ++r) {
-    float* o = out + (r - row_begin) * k;
-    const uint8_t* row = bytes + r * w.row_bytes();
-    switch (w.format) {
-      case WeightFormat::F32:
-        std::memcpy(o, row, k * 4);
-        break;
-      case WeightFormat::F16: {
-        const auto* h = reinterpret_cast<const uint16_t*>(row);
-        for (int64_t c = 0; c < k; ++c) o[c] = half(h[c]);
-        break;
-      }
-      case WeightFormat::BF16: {
-        const auto* h = reinterpret_cast<const uint16_t*>(row);
-        for (int64_t c = 0; c < k; ++c) {
-          const uint32_t bits = static_cast<uint32_t>(h[c])
-                                << 16;  // BF16 is the top half of an f32
-          std::memcpy(&o[c], &bits, 4);
-        }
-        break;
-      }
-      case WeightFormat::E4M3:
-      case WeightFormat::E5M2: {
-        const auto& table =
-            decode_table(w.format == WeightFormat::E4M3 ? MiniFloat::E4M3 : MiniFloat::E5M2);
-        const float s = half(static_cast<const uint16_t*>(w.scales)[r]);
-        for (int64_t c = 0; c < k; ++c) o[c] = table[row[c]] * s;
-        break;
-      }
-      case WeightFormat::I8: {
-        const float s = half(static_cast<const uint16_t*>(w.scales)[r]);
-        for (int64_t c = 0; c < k; ++c) o[c] = static_cast<float>(static_cast<int8_t>(row[c])) * s;
-        break;
-      }
-      case WeightFormat::Q4Sym:
-        for (int64_t c = 0; c < k; ++c)
-          o[c] = static_cast<float>(nibble(row, c) - 8) * fp16_scale(w, r, c);
-        break;
-      case WeightFormat::Q4Asym:
-        for (int64_t c = 0; c < k; ++c)
-          o[c] = static_cast<float>(nibble(row, c) - w.zeros[r * w.groups() + c / w.group]) *
-                 fp16_scale(w, r, c);
-        break;
-      case WeightFormat::NF4:
-        for (int64_t c = 0; c < k; ++c) o[c] = nf4_decode(nibble(row, c)) * fp16_scale(w, r, c);
-        break;
-    }
-  }
+  for (int64_t r = row_begin; r < row_end; ++r)
+    for (int64_t c = 0; c < w.k; ++c) out[(r - row_begin) * w.k + c] = dequantize_weight(w, r, c);
 }
 
 }  // namespace qz::kernels

@@ -1,13 +1,19 @@
 // Integer GEMM for INT8 layers: activations quantized to uint8 (asymmetric: per row for
 // dynamic quantization, per tensor for static), weights int8 symmetric per output channel.
 //
-//   y[m,n] = sx[m]·sw[n]·( Σ_k xq[m,k]·wq[n,k] − zx[m]·Σ_k wq[n,k] ) + bias[n]
+//   y[m,n] = act( sx[m]·sw[n]·( Σ_k xq[m,k]·wq[n,k] − zx[m]·Σ_k wq[n,k] ) + bias[n] )
 //
-// u8×s8 products accumulate in int32 (the AVX-512 VNNI vpdpbusd form); the weight row sums
-// are precomputed once per layer.
+// u8×s8 products accumulate exactly in int32 — vpdpbusd on AVX-512 VNNI, int16 vpmaddwd on AVX2
+// — on the stored row-major weights, with no repacking: a kMr × kNr tile of dot products keeps
+// one vector accumulator per output and reduces it at the end. The integer sums are exact and
+// the float formula is shared (int8_output.h), so every ISA matches the reference bit for bit.
+// The weight row sums are precomputed once per layer.
 #pragma once
 
 #include <cstdint>
+
+#include "kernels/epilogue.h"
+#include "kernels/isa.h"
 
 namespace qz::kernels {
 
@@ -22,10 +28,31 @@ void quantize_fixed_u8_ref(const float* x, int64_t count, float scale, int32_t z
 // Σ_k wq[n,k] for each row of wq [N, K].
 void weight_row_sums_ref(const int8_t* wq, int64_t n, int64_t k, int32_t* sums);
 
-// y [M, N] as above; sx/zx per row of x (stride 1) or one value for all rows (x_per_row=false);
-// bias may be null.
-void gemm_u8s8_f32_ref(const uint8_t* xq, const float* sx, const int32_t* zx, bool x_per_row,
-                       const int8_t* wq, const float* sw, const int32_t* w_row_sums,
-                       const float* bias, int64_t m, int64_t n, int64_t k, float* y);
+// The quantized activations and their grids: sx/zx per row of xq (x_per_row) or one value.
+struct U8Activations {
+  const uint8_t* xq = nullptr;
+  const float* scale = nullptr;
+  const int32_t* zero = nullptr;
+  bool per_row = true;
+  int64_t m = 0;
+};
+
+// The int8 weights with their per-channel scales (f32) and row sums.
+struct S8Weights {
+  const int8_t* wq = nullptr;
+  const float* scale = nullptr;
+  const int32_t* row_sums = nullptr;
+  int64_t n = 0, k = 0;
+};
+
+// y [M, N] as above, scalar.
+void gemm_u8s8_f32_ref(const U8Activations& x, const S8Weights& w, const Epilogue& e, float* y);
+
+// The fast kernel of `isa` (which the CPU must support), threaded over N.
+void gemm_u8s8_f32_on(Isa isa, const U8Activations& x, const S8Weights& w, const Epilogue& e,
+                      float* y);
+
+// The fast kernel of the active ISA.
+void gemm_u8s8_f32(const U8Activations& x, const S8Weights& w, const Epilogue& e, float* y);
 
 }  // namespace qz::kernels

@@ -3,6 +3,7 @@
 
 #include "core/int_grid.h"
 #include "kernels/gemm_u8s8/gemm_u8s8.h"
+#include "kernels/gemm_u8s8/int8_output.h"
 
 namespace qz::kernels {
 
@@ -39,22 +40,19 @@ void weight_row_sums_ref(const int8_t* wq, int64_t n, int64_t k, int32_t* sums) 
   }
 }
 
-void gemm_u8s8_f32_ref(const uint8_t* xq, const float* sx, const int32_t* zx, bool x_per_row,
-                       const int8_t* wq, const float* sw, const int32_t* w_row_sums,
-                       const float* bias, int64_t m, int64_t n, int64_t k, float* y) {
-  for (int64_t i = 0; i < m; ++i) {
-    const uint8_t* a = xq + i * k;
-    const float scale_x = x_per_row ? sx[i] : sx[0];
-    const int32_t zero_x = x_per_row ? zx[i] : zx[0];
-    for (int64_t j = 0; j < n; ++j) {
-      const int8_t* b = wq + j * k;
-      int32_t acc = 0;
-      for (int64_t c = 0; c < k; ++c)
-        acc += static_cast<int32_t>(a[c]) * static_cast<int32_t>(b[c]);
-      acc -= zero_x * w_row_sums[j];
-      y[i * n + j] = scale_x * sw[j] * static_cast<float>(acc) + (bias ? bias[j] : 0.0f);
+void gemm_u8s8_f32_ref(const U8Activations& x, const S8Weights& w, const Epilogue& e, float* y) {
+  for (int64_t i = 0; i < x.m; ++i) {
+    const uint8_t* a = x.xq + i * w.k;
+    const int64_t grid = x.per_row ? i : 0;
+    for (int64_t j = 0; j < w.n; ++j) {
+      const int8_t* b = w.wq + j * w.k;
+      int32_t dot = 0;
+      for (int64_t c = 0; c < w.k; ++c)
+        dot += static_cast<int32_t>(a[c]) * static_cast<int32_t>(b[c]);
+      y[i * w.n + j] = int8_output(dot, x.scale[grid], x.zero[grid], w.scale[j], w.row_sums[j]);
     }
   }
+  apply_epilogue(e, y, x.m, w.n, 0, w.n);
 }
 
 }  // namespace qz::kernels

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Reads qz_matmul_bench's JSON output and prints, per thread count, shape and batch, every
+provider's median time with GFLOP/s, weight GB/s and speed ratios against the best FP32 path
+(the faster of torch:fp32 and blas:fp32) and LibTorch's int8 dynamic linear; then checks the
+kernels issue's targets. Usage: python3 bench/ratios.py bench.json [--markdown OUT.md]"""
+import json
+import re
+import sys
+from collections import defaultdict
+
+NAME = re.compile(r"matmul/(?P<provider>[^/]+)/N:(?P<n>\d+)/K:(?P<k>\d+)/M:(?P<m>\d+)"
+                  r"/threads:(?P<threads>\d+)/cache:(?P<cache>\w+)")
+
+
+def load(path):
+    with open(path) as f:
+        doc = json.load(f)
+    runs = defaultdict(list)  # key -> list of (ms, counters)
+    medians = {}
+    for b in doc["benchmarks"]:
+        match = NAME.match(b["name"])
+        if not match or b.get("error_occurred"):
+            continue
+        g = match.groupdict()
+        key = (int(g["threads"]), int(g["n"]), int(g["k"]), int(g["m"]), g["cache"], g["provider"])
+        scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b["time_unit"]]
+        entry = {"ms": b["real_time"] * scale, "FLOPS": b.get("FLOPS", 0),
+                 "weight_Bps": b.get("weight_Bps", 0)}
+        if b.get("run_type") == "aggregate":
+            if b.get("aggregate_name") == "median":
+                medians[key] = entry
+        else:
+            runs[key].append(entry)
+    for key, entries in runs.items():  # no repetitions: the single run is the median
+        if key not in medians:
+            entries.sort(key=lambda e: e["ms"])
+            medians[key] = entries[len(entries) // 2]
+    return doc.get("context", {}), medians
+
+
+def group_cases(medians):
+    cases = defaultdict(dict)
+    for (threads, n, k, m, cache, provider), e in medians.items():
+        cases[(threads, n, k, m, cache)][provider] = e
+    return cases
+
+
+def best_fp32(providers):
+    times = [providers[p]["ms"] for p in ("torch:fp32", "blas:fp32") if p in providers]
+    return min(times) if times else None
+
+
+def ratio(base, ms):
+    return base / ms if base and ms else None
+
+
+def fmt_ratio(r):
+    return f"{r:.2f}x" if r is not None else "-"
+
+
+def tables(context, cases):
+    lines = [f"BLAS core {context.get('blas_core', '?')}, ISA {context.get('isa', '?')}, "
+             f"memory read {context.get('memory_read_gbs', '?')} GB/s (one thread), "
+             f"host {context.get('host_name', '?')}", ""]
+    for case in sorted(cases):
+        threads, n, k, m, cache = case
+        providers = cases[case]
+        fp32 = best_fp32(providers)
+        onednn = providers.get("torch:int8-onednn", {}).get("ms")
+        lines.append(f"### N={n} K={k} M={m}, {threads} thread(s), cache {cache}")
+        lines.append("| provider | median ms | GFLOP/s | weight GB/s | vs best FP32 | vs onednn int8 |")
+        lines.append("|---|---:|---:|---:|---:|---:|")
+        for p in sorted(providers, key=lambda p: providers[p]["ms"]):
+            e = providers[p]
+            lines.append(f"| {p} | {e['ms']:.3f} | {e['FLOPS'] / 1e9:.1f} | "
+                         f"{e['weight_Bps'] / 1e9:.1f} | {fmt_ratio(ratio(fp32, e['ms']))} | "
+                         f"{fmt_ratio(ratio(onednn, e['ms']))} |")
+        lines.append("")
+    return lines
+
+
+def targets(context, cases):
+    """The kernels issue's targets, each as (description, measured, goal)."""
+    checks = []
+    bandwidth = float(context.get("memory_read_gbs", "0") or 0)
+    for (threads, n, k, m, cache), providers in sorted(cases.items()):
+        fp32 = best_fp32(providers)
+        onednn = providers.get("torch:int8-onednn", {}).get("ms")
+        where = f"N={n} K={k} M={m} t={threads} {cache}"
+        ours = lambda name: providers.get(f"ours:{name}", {}).get("ms")
+        if (n, k, m) == (4096, 4096, 1):
+            checks.append((f"int8 vs FP32, {where}", ratio(fp32, ours("int8-dynamic")), 3.0))
+            checks.append((f"int8 vs onednn, {where}", ratio(onednn, ours("int8-dynamic")), 2.0))
+            checks.append((f"int4 g128 vs FP32, {where}", ratio(fp32, ours("int4-g128")), 5.0))
+            if cache == "cold" and bandwidth:
+                e = providers.get("ours:int8-dynamic")
+                if e:
+                    checks.append((f"int8 weight traffic / memory bandwidth, {where}",
+                                   e["weight_Bps"] / 1e9 / bandwidth, 0.7))
+        if m in (32, 128):
+            checks.append((f"int8 vs FP32, {where}", ratio(fp32, ours("int8-dynamic")), 1.5))
+            checks.append((f"int8 vs onednn, {where}", ratio(onednn, ours("int8-dynamic")), 2.0))
+            for f in ("fp16", "bf16"):
+                checks.append((f"{f} vs FP32, {where}", ratio(fp32, ours(f)), 1.0))
+    lines = ["| target | measured | goal | |", "|---|---:|---:|---|"]
+    for what, got, goal in checks:
+        verdict = "-" if got is None else ("met" if got >= goal else "MISSED")
+        shown = "-" if got is None else f"{got:.2f}"
+        lines.append(f"| {what} | {shown} | {goal:.2f} | {verdict} |")
+    return lines
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        context, medians = load(argv[1])
+    except (OSError, ValueError, KeyError) as e:
+        print(f"ratios.py: {argv[1]}: {e}", file=sys.stderr)
+        return 2
+    cases = group_cases(medians)
+    text = "\n".join(tables(context, cases) + ["## Targets", ""] + targets(context, cases)) + "\n"
+    if "--markdown" in argv:
+        with open(argv[argv.index("--markdown") + 1], "w") as f:
+            f.write(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

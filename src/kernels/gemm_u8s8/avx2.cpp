@@ -1,0 +1,12 @@
+// The u8×s8 GEMM compiled for avx2 (flags set on this file alone in CMakeLists.txt).
+#include "kernels/simd/avx2.h"
+#include "kernels/gemm_u8s8/gemm_u8s8_isa.h"
+#include "kernels/gemm_u8s8/generic_gemm_u8s8.h"
+
+namespace qz::kernels {
+
+GemmU8S8Range u8_s8_f32_gemm__avx2() {
+  return &generic::gemm_u8s8<simd::Avx2>;
+}
+
+}  // namespace qz::kernels

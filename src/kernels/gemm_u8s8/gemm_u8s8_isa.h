@@ -1,0 +1,19 @@
+// The entry each ISA's u8×s8 GEMM source file provides (internal to kernels/gemm_u8s8/).
+#pragma once
+
+#include "kernels/gemm_u8s8/gemm_u8s8.h"
+
+namespace qz::kernels {
+
+// The int32 scratch a range needs: x.m × this many.
+constexpr int64_t kInt8ScratchPerRow = 48;
+
+// y[:, n0:n1) without the epilogue; acc: x.m × kInt8ScratchPerRow int32 of scratch. Call only
+// when isa_supported() says the CPU can.
+using GemmU8S8Range = void (*)(const U8Activations& x, const S8Weights& w, int64_t n0, int64_t n1,
+                               float* y, int32_t* acc);
+
+GemmU8S8Range u8_s8_f32_gemm__avx2();
+GemmU8S8Range u8_s8_f32_gemm__avx512vnni();
+
+}  // namespace qz::kernels

@@ -1,0 +1,264 @@
+// The weight-only matmul, y = x·Wᵀ, written once over a vector-traits type V (kernels/simd/)
+// and instantiated by each ISA's source file. Activations are FP32; W is any stored format.
+//
+// Layout. Columns run in blocks of 32 (one decode32 call). For nibble formats the activations
+// arrive permuted within each full block (even columns, then odd ones — prepare_activations in
+// matmul.cpp), matching the order decode32 produces; the K % 32 tail stays in natural order and
+// is handled by the scalar dequantize_weight. Fast paths need group % 32 == 0 for grouped
+// formats, so no block straddles two groups (matmul.cpp falls back to the reference otherwise).
+//
+// M = 1 (gemv): decode fused into the dot product, V::kGemvRows weight rows at a time sharing
+// each activation load; per-group partial sums are scaled once per group.
+// M ≥ 2 (gemm): a panel of kPanelRows × kPanelCols weights (48 × 512 floats, 96 KiB, L2) is
+// decoded to FP32 — scales applied — then every activation row block multiplies it with a
+// kMr × kNr dot-product tile (vector accumulators along K, reduced at the end of the panel).
+//
+// Everything here sits in an anonymous namespace, so each ISA's source file gets its own copy
+// with internal linkage: an inline or template function compiled with AVX-512 flags must never
+// be the copy the linker picks for a caller on a CPU without AVX-512. For the same reason these
+// files call no standard-library templates (std::min, std::fill) that other files instantiate.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "kernels/dequant/dequantize.h"
+#include "kernels/weight_format.h"
+
+namespace qz::kernels::generic {
+namespace {
+
+constexpr int64_t smaller(int64_t a, int64_t b) {
+  return a < b ? a : b;
+}
+
+constexpr int64_t kPanelRows = 48;
+constexpr int64_t kPanelCols = 512;
+constexpr int64_t kPrefetchBytes = 4096;
+
+template <WeightFormat Fmt>
+constexpr bool kNibbles =
+    Fmt == WeightFormat::Q4Sym || Fmt == WeightFormat::Q4Asym || Fmt == WeightFormat::NF4;
+
+template <WeightFormat Fmt>
+constexpr bool kRowScaled =
+    Fmt == WeightFormat::I8 || Fmt == WeightFormat::E4M3 || Fmt == WeightFormat::E5M2;
+
+// Byte offset of column c (c % 32 == 0) within a stored row.
+template <WeightFormat Fmt>
+int64_t byte_offset(int64_t c) {
+  if constexpr (Fmt == WeightFormat::F32) return c * 4;
+  if constexpr (Fmt == WeightFormat::F16 || Fmt == WeightFormat::BF16) return c * 2;
+  if constexpr (kNibbles<Fmt>) return c / 2;
+  return c;
+}
+
+template <WeightFormat Fmt>
+float fp16_at(const PackedWeightView& w, int64_t index) {
+  return _cvtsh_ss(static_cast<const uint16_t*>(w.scales)[index]);
+}
+
+// The row's scale for per-channel formats; E4M3 decodes to value / 2^8 (simd/avx512.h).
+template <WeightFormat Fmt>
+float row_scale(const PackedWeightView& w, int64_t row) {
+  if constexpr (!kRowScaled<Fmt>) return 1.0f;
+  const float s = fp16_at<Fmt>(w, row);
+  return Fmt == WeightFormat::E4M3 ? s * 256.0f : s;
+}
+
+template <WeightFormat Fmt>
+int32_t zero_point(const PackedWeightView& w, int64_t row, int64_t group) {
+  if constexpr (Fmt == WeightFormat::Q4Sym) return 8;
+  if constexpr (Fmt == WeightFormat::Q4Asym) return w.zeros[row * w.groups() + group];
+  return 0;
+}
+
+// y[row] for R consecutive rows starting at `row`, one activation vector.
+template <class V, WeightFormat Fmt, int R>
+void gemv_rows(const float* xp, const PackedWeightView& w, int64_t row, const float* lut,
+               float* y) {
+  using F = typename V::F;
+  constexpr int kVecs = 32 / V::W;
+  const int64_t full = w.k / 32 * 32;
+  const int64_t group = kNibbles<Fmt> ? w.group : (full > 32 ? full : 32);
+  const auto* base = static_cast<const uint8_t*>(w.data);
+  const int64_t stride = w.row_bytes();
+  F total[R];
+  for (int r = 0; r < R; ++r) total[r] = V::zero();
+  for (int64_t g0 = 0; g0 < full; g0 += group) {
+    const int64_t g1 = smaller(g0 + group, full);
+    const int64_t gi = kNibbles<Fmt> ? g0 / w.group : 0;
+    F acc[R][kVecs];
+    int32_t zero[R];
+    for (int r = 0; r < R; ++r) {
+      zero[r] = zero_point<Fmt>(w, row + r, gi);
+      for (int j = 0; j < kVecs; ++j) acc[r][j] = V::zero();
+    }
+    for (int64_t c = g0; c < g1; c += 32) {
+      F xv[kVecs];
+      for (int j = 0; j < kVecs; ++j) xv[j] = V::load(xp + c + j * V::W);
+      for (int r = 0; r < R; ++r) {
+        const uint8_t* codes = base + (row + r) * stride + byte_offset<Fmt>(c);
+        // Batch-1 streams each weight once: fetch ahead so memory latency overlaps the decode.
+        _mm_prefetch(reinterpret_cast<const char*>(codes) + kPrefetchBytes, _MM_HINT_T0);
+        F d[kVecs];
+        V::template decode32<Fmt>(codes, zero[r], lut, d);
+        for (int j = 0; j < kVecs; ++j) acc[r][j] = V::fma(d[j], xv[j], acc[r][j]);
+      }
+    }
+    for (int r = 0; r < R; ++r) {
+      F s = acc[r][0];
+      for (int j = 1; j < kVecs; ++j) s = V::add(s, acc[r][j]);
+      if constexpr (kNibbles<Fmt>)
+        total[r] = V::fma(s, V::set1(fp16_at<Fmt>(w, (row + r) * w.groups() + gi)), total[r]);
+      else
+        total[r] = V::add(total[r], s);
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    float v = V::sum(total[r]) * row_scale<Fmt>(w, row + r);
+    for (int64_t c = full; c < w.k; ++c) v += dequantize_weight(w, row + r, c) * xp[c];
+    y[row + r] = v;
+  }
+}
+
+template <class V, WeightFormat Fmt>
+void gemv(const float* xp, const PackedWeightView& w, int64_t n0, int64_t n1, const float* lut,
+          float* y) {
+  int64_t n = n0;
+  for (; n + V::kGemvRows <= n1; n += V::kGemvRows)
+    gemv_rows<V, Fmt, V::kGemvRows>(xp, w, n, lut, y);
+  for (; n < n1; ++n) gemv_rows<V, Fmt, 1>(xp, w, n, lut, y);
+}
+
+// Rows [r0, r0 + rows) × columns [c0, c1) of W as FP32 (scales applied) into out, ld c1 − c0,
+// in the activations' (permuted) column order. c0 % 32 == 0.
+template <class V, WeightFormat Fmt>
+void decode_panel(const PackedWeightView& w, int64_t r0, int64_t rows, int64_t c0, int64_t c1,
+                  const float* lut, float* out) {
+  using F = typename V::F;
+  constexpr int kVecs = 32 / V::W;
+  const int64_t full_end = smaller(c1, w.k / 32 * 32);
+  const auto* base = static_cast<const uint8_t*>(w.data);
+  const int64_t ld = c1 - c0;
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t row = r0 + r;
+    const uint8_t* codes = base + row * w.row_bytes();
+    float* o = out + r * ld;
+    const float rs = row_scale<Fmt>(w, row);
+    for (int64_t c = c0; c < full_end; c += 32) {
+      const int64_t gi = kNibbles<Fmt> ? c / w.group : 0;
+      const float s = kNibbles<Fmt> ? fp16_at<Fmt>(w, row * w.groups() + gi) : rs;
+      F d[kVecs];
+      V::template decode32<Fmt>(codes + byte_offset<Fmt>(c), zero_point<Fmt>(w, row, gi), lut, d);
+      for (int j = 0; j < kVecs; ++j) {
+        if constexpr (kNibbles<Fmt> || kRowScaled<Fmt>) d[j] = V::mul(d[j], V::set1(s));
+        V::store(o + (c - c0) + j * V::W, d[j]);
+      }
+    }
+    for (int64_t c = (c0 > full_end ? c0 : full_end); c < c1; ++c)
+      o[c - c0] = dequantize_weight(w, row, c);
+  }
+}
+
+// y[i, j] += Σ_c x[i, c]·p[j, c] for an MR × NR tile, c < len.
+template <class V, int MR, int NR>
+void dot_tile(const float* x, int64_t ldx, const float* p, int64_t ldp, int64_t len, float* y,
+              int64_t ldy) {
+  using F = typename V::F;
+  F acc[MR][NR];
+  for (int i = 0; i < MR; ++i)
+    for (int j = 0; j < NR; ++j) acc[i][j] = V::zero();
+  int64_t c = 0;
+  for (; c + V::W <= len; c += V::W) {
+    F xv[MR];
+    for (int i = 0; i < MR; ++i) xv[i] = V::load(x + i * ldx + c);
+    for (int j = 0; j < NR; ++j) {
+      const F wv = V::load(p + j * ldp + c);
+      for (int i = 0; i < MR; ++i) acc[i][j] = V::fma(xv[i], wv, acc[i][j]);
+    }
+  }
+  if (c < len) {
+    F xv[MR];
+    for (int i = 0; i < MR; ++i) xv[i] = V::load_partial(x + i * ldx + c, len - c);
+    for (int j = 0; j < NR; ++j) {
+      const F wv = V::load_partial(p + j * ldp + c, len - c);
+      for (int i = 0; i < MR; ++i) acc[i][j] = V::fma(xv[i], wv, acc[i][j]);
+    }
+  }
+  for (int i = 0; i < MR; ++i)
+    for (int j = 0; j < NR; ++j) y[i * ldy + j] += V::sum(acc[i][j]);
+}
+
+// dot_tile for a runtime tile size mr ≤ MR, nr ≤ NR (edge tiles).
+template <class V, int MR, int NR = V::kNr>
+void dot_tile_n(int64_t nr, const float* x, int64_t ldx, const float* p, int64_t ldp, int64_t len,
+                float* y, int64_t ldy) {
+  if (nr == NR) return dot_tile<V, MR, NR>(x, ldx, p, ldp, len, y, ldy);
+  if constexpr (NR > 1) dot_tile_n<V, MR, NR - 1>(nr, x, ldx, p, ldp, len, y, ldy);
+}
+
+template <class V, int MR = V::kMr>
+void dot_tile_mn(int64_t mr, int64_t nr, const float* x, int64_t ldx, const float* p, int64_t ldp,
+                 int64_t len, float* y, int64_t ldy) {
+  if (mr == MR) return dot_tile_n<V, MR>(nr, x, ldx, p, ldp, len, y, ldy);
+  if constexpr (MR > 1) dot_tile_mn<V, MR - 1>(mr, nr, x, ldx, p, ldp, len, y, ldy);
+}
+
+// y[:, n0:n1) (ld N) = x·W[n0:n1)ᵀ for m activation rows; panel holds kPanelRows × kPanelCols.
+template <class V, WeightFormat Fmt>
+void gemm(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
+          const float* lut, float* y, float* panel) {
+  const int64_t n_all = w.n, k = w.k;
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t n = n0; n < n1; ++n) y[i * n_all + n] = 0.0f;
+  for (int64_t nb0 = n0; nb0 < n1; nb0 += kPanelRows) {
+    const int64_t nb = smaller(kPanelRows, n1 - nb0);
+    for (int64_t kb0 = 0; kb0 < k; kb0 += kPanelCols) {
+      const int64_t len = smaller(kPanelCols, k - kb0);
+      decode_panel<V, Fmt>(w, nb0, nb, kb0, kb0 + len, lut, panel);
+      for (int64_t i0 = 0; i0 < m; i0 += V::kMr) {
+        const int64_t mr = smaller(V::kMr, m - i0);
+        for (int64_t j0 = 0; j0 < nb; j0 += V::kNr)
+          dot_tile_mn<V>(mr, smaller(V::kNr, nb - j0), xp + i0 * k + kb0, k, panel + j0 * len, len,
+                         len, y + i0 * n_all + nb0 + j0, n_all);
+      }
+    }
+  }
+}
+
+// Calls fn.template operator()<F>() for the runtime format f: one instantiation per format.
+template <class Fn>
+void with_format(WeightFormat f, Fn&& fn) {
+  switch (f) {
+#define QZ_FORMAT_CASE(F) \
+  case WeightFormat::F:   \
+    return fn.template operator()<WeightFormat::F>();
+    QZ_FORMAT_CASE(F32)
+    QZ_FORMAT_CASE(F16)
+    QZ_FORMAT_CASE(BF16)
+    QZ_FORMAT_CASE(E4M3)
+    QZ_FORMAT_CASE(E5M2)
+    QZ_FORMAT_CASE(I8)
+    QZ_FORMAT_CASE(Q4Sym)
+    QZ_FORMAT_CASE(Q4Asym)
+    QZ_FORMAT_CASE(NF4)
+#undef QZ_FORMAT_CASE
+  }
+}
+
+template <class V>
+void gemv_any(const float* xp, const PackedWeightView& w, int64_t n0, int64_t n1, const float* lut,
+              float* y) {
+  with_format(w.format, [&]<WeightFormat F>() { gemv<V, F>(xp, w, n0, n1, lut, y); });
+}
+
+template <class V>
+void gemm_any(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
+              const float* lut, float* y, float* panel) {
+  with_format(w.format, [&]<WeightFormat F>() { gemm<V, F>(xp, m, w, n0, n1, lut, y, panel); });
+}
+
+}  // namespace
+}  // namespace qz::kernels::generic

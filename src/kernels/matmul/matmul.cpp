@@ -1,0 +1,116 @@
+#include "kernels/matmul/matmul.h"
+
+#include <vector>
+
+#include "core/nf4.h"
+#include "core/thread_pool.h"
+#include "kernels/dequant/dequantize.h"
+#include "kernels/matmul/matmul_isa.h"
+
+namespace qz::kernels {
+namespace {
+
+// Must match generic_matmul.h's panel.
+constexpr int64_t kPanelFloats = 48 * 512;
+
+bool nibbles(WeightFormat f) {
+  return f == WeightFormat::Q4Sym || f == WeightFormat::Q4Asym || f == WeightFormat::NF4;
+}
+
+const MatmulIsaKernels* kernels_for(Isa isa) {
+  switch (isa) {
+    case Isa::Ref:
+      return nullptr;
+    case Isa::Avx2:
+      return f32_wq_f32_matmul__avx2();
+    case Isa::Avx512:
+      return f32_wq_f32_matmul__avx512();
+  }
+  return nullptr;
+}
+
+const float* nf4_table() {
+  static const std::vector<float> table = [] {
+    std::vector<float> t(16);
+    for (int c = 0; c < 16; ++c) t[c] = nf4_decode(static_cast<uint8_t>(c));
+    return t;
+  }();
+  return table.data();
+}
+
+// The activations in the kernels' column order: for nibble formats each full block of 32 columns
+// becomes (even columns, odd columns), the order decode32 yields codes in; the tail and every
+// other format keep the natural order (x itself is used, nothing copied).
+const float* prepare_activations(const float* x, int64_t m, const PackedWeightView& w,
+                                 std::vector<float>& buffer) {
+  if (!nibbles(w.format)) return x;
+  const int64_t k = w.k, full = k / 32 * 32;
+  buffer.resize(static_cast<size_t>(m * k));
+  for (int64_t i = 0; i < m; ++i) {
+    const float* src = x + i * k;
+    float* dst = buffer.data() + i * k;
+    for (int64_t c = 0; c < full; c += 32)
+      for (int64_t j = 0; j < 16; ++j) {
+        dst[c + j] = src[c + 2 * j];
+        dst[c + 16 + j] = src[c + 2 * j + 1];
+      }
+    for (int64_t c = full; c < k; ++c) dst[c] = src[c];
+  }
+  return buffer.data();
+}
+
+void matmul_ref_rows(const float* x, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
+                     float* y) {
+  std::vector<float> row(static_cast<size_t>(w.k));
+  for (int64_t n = n0; n < n1; ++n) {
+    dequantize_rows_ref(w, n, n + 1, row.data());
+    for (int64_t i = 0; i < m; ++i) {
+      double acc = 0;
+      for (int64_t c = 0; c < w.k; ++c) acc += static_cast<double>(x[i * w.k + c]) * row[c];
+      y[i * w.n + n] = static_cast<float>(acc);
+    }
+  }
+}
+
+}  // namespace
+
+void matmul_f32_ref(const float* x, int64_t m, const PackedWeightView& w, const Epilogue& e,
+                    float* y) {
+  matmul_ref_rows(x, m, w, 0, w.n, y);
+  apply_epilogue(e, y, m, w.n, 0, w.n);
+}
+
+void matmul_f32_on(Isa isa, const float* x, int64_t m, const PackedWeightView& w, const Epilogue& e,
+                   float* y) {
+  const MatmulIsaKernels* fast = kernels_for(isa);
+  const bool grouped_ok = !nibbles(w.format) || (w.group > 0 && w.group % 32 == 0);
+  if (fast == nullptr || !grouped_ok || m <= 0) {
+    parallel_for(w.n, 8, [&](int64_t n0, int64_t n1) {
+      matmul_ref_rows(x, m, w, n0, n1, y);
+      apply_epilogue(e, y, m, w.n, n0, n1);
+    });
+    return;
+  }
+  thread_local std::vector<float> permuted;
+  const float* xp = prepare_activations(x, m, w, permuted);
+  const float* lut = nf4_table();
+  if (m == 1) {
+    parallel_for(w.n, 16, [&](int64_t n0, int64_t n1) {
+      fast->gemv(xp, w, n0, n1, lut, y);
+      apply_epilogue(e, y, 1, w.n, n0, n1);
+    });
+    return;
+  }
+  parallel_for(w.n, 48, [&](int64_t n0, int64_t n1) {
+    thread_local std::vector<float> panel;
+    panel.resize(kPanelFloats);
+    fast->gemm(xp, m, w, n0, n1, lut, y, panel.data());
+    apply_epilogue(e, y, m, w.n, n0, n1);
+  });
+}
+
+void matmul_f32(const float* x, int64_t m, const PackedWeightView& w, const Epilogue& e, float* y) {
+  matmul_f32_on(active_isa(), x, m, w, e, y);
+}
+
+}  // namespace qz::kernels
