@@ -16,7 +16,7 @@ void gemm_u8s8_f32_on(Isa isa, const U8Activations& x, const S8Weights& w, const
     gemm_u8s8_f32_ref(x, w, e, y);
     return;
   }
-  parallel_for(w.n, 48, [&](int64_t n0, int64_t n1) {
+  parallel_for(w.n, kInt8ScratchPerRow, [&](int64_t n0, int64_t n1) {
     thread_local std::vector<int32_t> acc;
     acc.resize(static_cast<size_t>(x.m * kInt8ScratchPerRow));
     range(x, w, n0, n1, y, acc.data());

@@ -24,6 +24,7 @@
 #include <cstdint>
 
 #include "kernels/dequant/dequantize.h"
+#include "kernels/matmul/matmul_isa.h"
 #include "kernels/weight_format.h"
 
 namespace qz::kernels::generic {
@@ -33,8 +34,6 @@ constexpr int64_t smaller(int64_t a, int64_t b) {
   return a < b ? a : b;
 }
 
-constexpr int64_t kPanelRows = 48;
-constexpr int64_t kPanelCols = 512;
 constexpr int64_t kPrefetchBytes = 4096;
 
 template <WeightFormat Fmt>

@@ -10,9 +10,6 @@
 namespace qz::kernels {
 namespace {
 
-// Must match generic_matmul.h's panel.
-constexpr int64_t kPanelFloats = 48 * 512;
-
 bool nibbles(WeightFormat f) {
   return f == WeightFormat::Q4Sym || f == WeightFormat::Q4Asym || f == WeightFormat::NF4;
 }
@@ -101,9 +98,9 @@ void matmul_f32_on(Isa isa, const float* x, int64_t m, const PackedWeightView& w
     });
     return;
   }
-  parallel_for(w.n, 48, [&](int64_t n0, int64_t n1) {
+  parallel_for(w.n, kPanelRows, [&](int64_t n0, int64_t n1) {
     thread_local std::vector<float> panel;
-    panel.resize(kPanelFloats);
+    panel.resize(kPanelRows * kPanelCols);
     fast->gemm(xp, m, w, n0, n1, lut, y, panel.data());
     apply_epilogue(e, y, m, w.n, n0, n1);
   });

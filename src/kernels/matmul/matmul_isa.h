@@ -8,6 +8,11 @@
 
 namespace qz::kernels {
 
+// The M ≥ 2 panel every ISA decodes into (48 × 512 floats, 96 KiB: L2-resident); the caller
+// provides kPanelRows · kPanelCols floats of scratch per thread and splits N in kPanelRows.
+constexpr int64_t kPanelRows = 48;
+constexpr int64_t kPanelCols = 512;
+
 struct MatmulIsaKernels {
   // y[n] = Σ_k xp[k]·W[n, k] for n in [n0, n1): one activation row, no epilogue.
   void (*gemv)(const float* xp, const PackedWeightView& w, int64_t n0, int64_t n1, const float* lut,
