@@ -239,13 +239,13 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
   auto zx = torch::empty({m}, torch::kInt32);
   const bool per_row = options_.activations == ActivationQuant::DynamicInt8;
   if (per_row) {
-    kernels::quantize_rows_u8_ref(x.data_ptr<float>(), m, k_, xq.data_ptr<uint8_t>(),
-                                  sx.data_ptr<float>(), zx.data_ptr<int32_t>());
+    kernels::quantize_rows_u8(x.data_ptr<float>(), m, k_, xq.data_ptr<uint8_t>(),
+                              sx.data_ptr<float>(), zx.data_ptr<int32_t>());
   } else {
     sx[0] = input_scale_[0];
     zx[0] = input_zero_point_[0];
-    kernels::quantize_fixed_u8_ref(x.data_ptr<float>(), m * k_, input_scale_[0].item<float>(),
-                                   input_zero_point_[0].item<int32_t>(), xq.data_ptr<uint8_t>());
+    kernels::quantize_fixed_u8(x.data_ptr<float>(), m * k_, input_scale_[0].item<float>(),
+                               input_zero_point_[0].item<int32_t>(), xq.data_ptr<uint8_t>());
   }
   kernels::U8Activations xa{xq.data_ptr<uint8_t>(), sx.data_ptr<float>(), zx.data_ptr<int32_t>(),
                             per_row, m};

@@ -1,9 +1,11 @@
 // The integer GEMM of every ISA level this CPU has equals the reference bit for bit.
 #include <gtest/gtest.h>
 
+#include <thread>
 #include <vector>
 
 #include "core/rng.h"
+#include "core/thread_pool.h"
 #include "kernels/gemm_u8s8/gemm_u8s8.h"
 
 namespace qz::kernels {
@@ -58,6 +60,31 @@ TEST(GemmU8S8, AllSaturatedCodesSumExactly) {
     gemm_u8s8_f32_on(isa, {xq.data(), sx.data(), zx.data(), true, m},
                      {wq.data(), sw.data(), sums.data(), n, k}, {}, y.data());
     for (float v : y) EXPECT_EQ(v, 255.0f * 127.0f * k) << isa_name(isa);
+  }
+}
+
+TEST(GemmU8S8, FewOutputsManyRowsSplitTheRowsAndMatch) {
+  // 3 outputs and 150 rows: with 3 threads the rows are split (kernels/work_split.h).
+  Rng rng(52);
+  const int64_t m = 150, n = 3, k = 70;
+  std::vector<uint8_t> xq(m * k);
+  std::vector<int8_t> wq(n * k);
+  std::vector<float> sx(m), sw(n, 0.02f), bias(n, -0.1f);
+  std::vector<int32_t> zx(m), sums(n);
+  for (auto& v : xq) v = static_cast<uint8_t>(rng.next() & 0xFF);
+  for (auto& v : wq) v = static_cast<int8_t>(rng.range(-128, 127));
+  for (auto& v : sx) v = static_cast<float>(rng.uniform(0.001, 0.1));
+  for (auto& v : zx) v = static_cast<int32_t>(rng.range(0, 255));
+  weight_row_sums_ref(wq.data(), n, k, sums.data());
+  for (bool per_row : {true, false}) {
+    const U8Activations x{xq.data(), sx.data(), zx.data(), per_row, m};
+    const S8Weights w{wq.data(), sw.data(), sums.data(), n, k};
+    std::vector<float> ref(m * n), got(m * n);
+    gemm_u8s8_f32_ref(x, w, {bias.data(), Activation::Gelu}, ref.data());
+    set_compute_threads(3);
+    gemm_u8s8_f32(x, w, {bias.data(), Activation::Gelu}, got.data());
+    set_compute_threads(static_cast<int>(std::thread::hardware_concurrency()));
+    EXPECT_EQ(got, ref) << "per_row=" << per_row;
   }
 }
 

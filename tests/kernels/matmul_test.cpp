@@ -107,6 +107,23 @@ TEST(Matmul, ResultsDoNotDependOnTheThreadCount) {
   }
 }
 
+TEST(Matmul, FewOutputsManyRowsSplitTheRowsAndMatch) {
+  // 5 outputs and 200 rows: with 3 threads the rows are split (kernels/work_split.h).
+  Rng rng(45);
+  const int64_t m = 200, n = 5, k = 96;
+  const auto w = random_weights(WeightFormat::Q4Asym, n, k, 32, rng);
+  const auto x = random_vector(m * k, rng);
+  std::vector<float> bias(n, 0.5f);
+  std::vector<float> one(m * n), three(m * n);
+  set_compute_threads(1);
+  matmul_f32(x.data(), m, w.view, {bias.data(), Activation::Relu}, one.data());
+  set_compute_threads(3);
+  matmul_f32(x.data(), m, w.view, {bias.data(), Activation::Relu}, three.data());
+  set_compute_threads(static_cast<int>(std::thread::hardware_concurrency()));
+  EXPECT_EQ(one, three);
+  expect_close_to_reference(active_isa(), x, m, w.view, {bias.data(), Activation::Relu});
+}
+
 TEST(Isa, ActiveLevelIsTheBestSupportedOne) {
   if (std::getenv("QZ_ISA") != nullptr) GTEST_SKIP() << "QZ_ISA overrides the level";
   EXPECT_EQ(active_isa(), supported_isas().back());

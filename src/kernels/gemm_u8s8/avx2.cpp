@@ -2,11 +2,16 @@
 #include "kernels/simd/avx2.h"
 #include "kernels/gemm_u8s8/gemm_u8s8_isa.h"
 #include "kernels/gemm_u8s8/generic_gemm_u8s8.h"
+#include "kernels/gemm_u8s8/generic_quantize_u8.h"
 
 namespace qz::kernels {
 
 GemmU8S8Range u8_s8_f32_gemm__avx2() {
   return &generic::gemm_u8s8<simd::Avx2>;
+}
+
+U8Quantizers u8_quantizers__avx2() {
+  return {&generic::quantize_rows_u8<simd::Avx2>, &generic::quantize_fixed_u8<simd::Avx2>};
 }
 
 }  // namespace qz::kernels

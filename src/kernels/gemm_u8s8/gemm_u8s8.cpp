@@ -1,11 +1,52 @@
 #include "kernels/gemm_u8s8/gemm_u8s8.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/thread_pool.h"
 #include "kernels/gemm_u8s8/gemm_u8s8_isa.h"
+#include "kernels/work_split.h"
 
 namespace qz::kernels {
+
+namespace {
+
+// Elements per parallel chunk of activation quantization: below this a thread hand-off costs
+// more than the work.
+constexpr int64_t kQuantizeGrain = 16384;
+
+U8Quantizers quantizers_for(Isa isa) {
+  if (isa == Isa::Avx2) return u8_quantizers__avx2();
+  if (isa == Isa::Avx512) return u8_quantizers__avx512();
+  return {&quantize_rows_u8_ref, &quantize_fixed_u8_ref};
+}
+
+}  // namespace
+
+void quantize_rows_u8_on(Isa isa, const float* x, int64_t m, int64_t k, uint8_t* xq, float* scale,
+                         int32_t* zero) {
+  const U8Quantizers q = quantizers_for(isa);
+  const int64_t grain = std::max<int64_t>(1, kQuantizeGrain / std::max<int64_t>(k, 1));
+  parallel_for(m, grain, [&](int64_t r0, int64_t r1) {
+    q.rows(x + r0 * k, r1 - r0, k, xq + r0 * k, scale + r0, zero + r0);
+  });
+}
+
+void quantize_rows_u8(const float* x, int64_t m, int64_t k, uint8_t* xq, float* scale,
+                      int32_t* zero) {
+  quantize_rows_u8_on(active_isa(), x, m, k, xq, scale, zero);
+}
+
+void quantize_fixed_u8_on(Isa isa, const float* x, int64_t count, float scale, int32_t zero,
+                          uint8_t* xq) {
+  const U8Quantizers q = quantizers_for(isa);
+  parallel_for(count, kQuantizeGrain,
+               [&](int64_t i0, int64_t i1) { q.fixed(x + i0, i1 - i0, scale, zero, xq + i0); });
+}
+
+void quantize_fixed_u8(const float* x, int64_t count, float scale, int32_t zero, uint8_t* xq) {
+  quantize_fixed_u8_on(active_isa(), x, count, scale, zero, xq);
+}
 
 void gemm_u8s8_f32_on(Isa isa, const U8Activations& x, const S8Weights& w, const Epilogue& e,
                       float* y) {
@@ -14,6 +55,20 @@ void gemm_u8s8_f32_on(Isa isa, const U8Activations& x, const S8Weights& w, const
   if (isa == Isa::Avx512) range = u8_s8_f32_gemm__avx512vnni();
   if (range == nullptr) {
     gemm_u8s8_f32_ref(x, w, e, y);
+    return;
+  }
+  if (split_rows(x.m, w.n, kInt8ScratchPerRow)) {
+    // Few outputs, many rows (a conv over every pixel): each thread takes a block of rows.
+    parallel_for(x.m, kRowGrain, [&](int64_t r0, int64_t r1) {
+      thread_local std::vector<int32_t> acc;
+      acc.resize(static_cast<size_t>((r1 - r0) * kInt8ScratchPerRow));
+      const int64_t grid0 = x.per_row ? r0 : 0;
+      const U8Activations rows{x.xq + r0 * w.k, x.scale + grid0, x.zero + grid0, x.per_row,
+                               r1 - r0};
+      float* yr = y + r0 * w.n;
+      range(rows, w, 0, w.n, yr, acc.data());
+      apply_epilogue(e, yr, r1 - r0, w.n, 0, w.n);
+    });
     return;
   }
   parallel_for(w.n, kInt8ScratchPerRow, [&](int64_t n0, int64_t n1) {

@@ -25,6 +25,16 @@ void quantize_rows_u8_ref(const float* x, int64_t m, int64_t k, uint8_t* xq, flo
 // Quantizes x [M, K] to uint8 on one fixed grid (static quantization).
 void quantize_fixed_u8_ref(const float* x, int64_t count, float scale, int32_t zero, uint8_t* xq);
 
+// The same two on `isa` (the reference when it has none) and on the active ISA, split across
+// the compute threads; the codes, scales and zero points equal the reference's exactly.
+void quantize_rows_u8_on(Isa isa, const float* x, int64_t m, int64_t k, uint8_t* xq, float* scale,
+                         int32_t* zero);
+void quantize_rows_u8(const float* x, int64_t m, int64_t k, uint8_t* xq, float* scale,
+                      int32_t* zero);
+void quantize_fixed_u8_on(Isa isa, const float* x, int64_t count, float scale, int32_t zero,
+                          uint8_t* xq);
+void quantize_fixed_u8(const float* x, int64_t count, float scale, int32_t zero, uint8_t* xq);
+
 // Σ_k wq[n,k] for each row of wq [N, K].
 void weight_row_sums_ref(const int8_t* wq, int64_t n, int64_t k, int32_t* sums);
 

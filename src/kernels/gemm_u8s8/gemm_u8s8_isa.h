@@ -16,4 +16,13 @@ using GemmU8S8Range = void (*)(const U8Activations& x, const S8Weights& w, int64
 GemmU8S8Range u8_s8_f32_gemm__avx2();
 GemmU8S8Range u8_s8_f32_gemm__avx512vnni();
 
+// The activation quantizers of one ISA, with the reference's signatures and results.
+struct U8Quantizers {
+  void (*rows)(const float* x, int64_t m, int64_t k, uint8_t* xq, float* scale, int32_t* zero);
+  void (*fixed)(const float* x, int64_t count, float scale, int32_t zero, uint8_t* xq);
+};
+
+U8Quantizers u8_quantizers__avx2();
+U8Quantizers u8_quantizers__avx512();
+
 }  // namespace qz::kernels

@@ -6,6 +6,7 @@
 #include "core/thread_pool.h"
 #include "kernels/dequant/dequantize.h"
 #include "kernels/matmul/matmul_isa.h"
+#include "kernels/work_split.h"
 
 namespace qz::kernels {
 namespace {
@@ -95,6 +96,18 @@ void matmul_f32_on(Isa isa, const float* x, int64_t m, const PackedWeightView& w
     parallel_for(w.n, 16, [&](int64_t n0, int64_t n1) {
       fast->gemv(xp, w, n0, n1, lut, y);
       apply_epilogue(e, y, 1, w.n, n0, n1);
+    });
+    return;
+  }
+  if (split_rows(m, w.n, kPanelRows)) {
+    // Few outputs, many rows (a conv over every pixel): each thread takes a block of rows and
+    // decodes the (small) weight matrix itself.
+    parallel_for(m, kRowGrain, [&](int64_t r0, int64_t r1) {
+      thread_local std::vector<float> panel;
+      panel.resize(kPanelRows * kPanelCols);
+      float* yr = y + r0 * w.n;
+      fast->gemm(xp + r0 * w.k, r1 - r0, w, 0, w.n, lut, yr, panel.data());
+      apply_epilogue(e, yr, r1 - r0, w.n, 0, w.n);
     });
     return;
   }

@@ -42,6 +42,31 @@ struct Avx2 {
     return _mm_cvtss_f32(s);
   }
 
+  // Lane-wise min/max that keep the second operand when the first is NaN (as std::fmin/fmax
+  // ignore a NaN), round to nearest even (std::nearbyint in the default mode), and the
+  // horizontal min/max of lanes that hold no NaN.
+  static F min(F a, F b) { return _mm256_min_ps(a, b); }
+  static F max(F a, F b) { return _mm256_max_ps(a, b); }
+  static F div(F a, F b) { return _mm256_div_ps(a, b); }
+  static F round(F v) { return _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static float hmin(F v) {
+    __m128 s = _mm_min_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_min_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_min_ss(s, _mm_movehdup_ps(s)));
+  }
+  static float hmax(F v) {
+    __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_max_ss(s, _mm_movehdup_ps(s)));
+  }
+  // W integer-valued floats in [0, 255] stored as W bytes.
+  static void store_codes_u8(uint8_t* p, F v) {
+    const __m256i i = _mm256_cvtps_epi32(v);
+    const __m128i words =
+        _mm_packus_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256(i, 1));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packus_epi16(words, words));
+  }
+
   static __m128i load8(const uint8_t* p) {
     return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
   }

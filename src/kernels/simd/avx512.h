@@ -44,6 +44,34 @@ struct Avx512 {
     return _mm_cvtss_f32(s);
   }
 
+  // Lane-wise min/max that keep the second operand when the first is NaN (as std::fmin/fmax
+  // ignore a NaN), round to nearest even (std::nearbyint in the default mode), and the
+  // horizontal min/max of lanes that hold no NaN.
+  static F min(F a, F b) { return _mm512_min_ps(a, b); }
+  static F max(F a, F b) { return _mm512_max_ps(a, b); }
+  static F div(F a, F b) { return _mm512_div_ps(a, b); }
+  static F round(F v) {
+    return _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
+  static float hmin(F v) {
+    __m256 t = _mm256_min_ps(_mm512_castps512_ps256(v),
+                             _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    __m128 s = _mm_min_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+    s = _mm_min_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_min_ss(s, _mm_movehdup_ps(s)));
+  }
+  static float hmax(F v) {
+    __m256 t = _mm256_max_ps(_mm512_castps512_ps256(v),
+                             _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    __m128 s = _mm_max_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_max_ss(s, _mm_movehdup_ps(s)));
+  }
+  // W integer-valued floats in [0, 255] stored as W bytes.
+  static void store_codes_u8(uint8_t* p, F v) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtusepi32_epi8(_mm512_cvtps_epi32(v)));
+  }
+
   template <WeightFormat Fmt>
   static void decode32(const uint8_t* p, int32_t zero, const float* lut, F out[2]) {
     if constexpr (Fmt == WeightFormat::F32) {
