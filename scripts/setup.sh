@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev          # tests
   libbenchmark-dev                   # bench/
   python3                            # test scripts read the JSON that quantize writes
+  chromium                           # tests render report.html headless and screenshot it
 )
 
 missing=()

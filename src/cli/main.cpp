@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "quantize 0.1.0");
   qz::cli::add_demo_command(app);
+  qz::cli::add_report_command(app);
   qz::cli::add_train_command(app);
   qz::cli::add_compress_command(app);
   qz::cli::add_eval_command(app);

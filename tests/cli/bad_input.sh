@@ -52,6 +52,13 @@ expect_bad "idx wrong magic"       "wrong magic"           train --arch mlp --da
 expect_bad "text binary garbage"   "garbage.txt byte"      train --arch transformer --data "text:$dir/garbage.txt" --out "$dir/o7.safetensors"
 expect_bad "missing data file"     "no such file"          train --arch mlp --data "csv:$dir/nope.csv" --out "$dir/o8.safetensors"
 expect_bad "unknown data"          "unknown data 'mnist'"  train --arch mlp --data mnist --out "$dir/o9.safetensors"
+mkdir -p "$dir/rep-missing" "$dir/rep-field" "$dir/rep-schema"
+echo '{"schema":"quantize.report/1","variants":[{"name":"a"}]}' > "$dir/rep-field/report.json"
+echo '{"schema":"other/9","variants":[]}' > "$dir/rep-schema/report.json"
+expect_bad "report: no report.json" "rep-missing/report.json" report "$dir/rep-missing"
+expect_bad "report: missing variant field" "variants[0]: missing field 'method'" report "$dir/rep-field"
+expect_bad "report: wrong schema" "field 'schema'" report "$dir/rep-schema"
+expect_bad "report: budget out of range" "max-drop" report "$dir/rep-field" --max-drop 200
 QZ_ISA=avx9 expect_bad "unknown QZ_ISA" "QZ_ISA=avx9: expected ref, avx2 or avx512" doctor
 expect_bad "unknown architecture"  "--arch"                train --arch rnn
 expect_bad "arch/data mismatch"    "--arch transformer"    train --arch mlp --data addition --out "$dir/o10.safetensors"

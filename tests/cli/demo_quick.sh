@@ -1,30 +1,54 @@
 #!/usr/bin/env bash
-# The main job in its quick form: runs, writes every variant's model file and report.json with
-# the documented keys; a second run reuses the cached trained models.
+# The main job in its quick form: runs within its time limit, writes every variant's model file
+# and report.json/md/html, report.json matches docs/report.schema.json and agrees with the
+# files on disk; a second run reuses the cached trained models.
+# Usage: demo_quick.sh path/to/quantize [OUT] (OUT is kept for the report_html test)
 set -euo pipefail
-QZ=${1:?usage: demo_quick.sh path/to/quantize}
+QZ=${1:?usage: demo_quick.sh path/to/quantize [OUT]}
+here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-"$QZ" demo --quick --out "$dir/out" --quiet > "$dir/first.txt"
-"$QZ" demo --quick --out "$dir/out" --quiet > "$dir/second.txt"
-grep -q "cached" "$dir/second.txt"
-python3 - "$dir/out" <<'PY'
+out=${2:-$dir/out}
+rm -rf "$out"
+start=$(date +%s)
+"$QZ" demo --quick --out "$out" --quiet > "$dir/first.txt"
+seconds=$(( $(date +%s) - start ))
+"$QZ" demo --quick --out "$out" --quiet > "$dir/second.txt"
+grep -q "report.html" "$dir/first.txt"
+python3 "$here/check_schema.py" "$here/../../docs/report.schema.json" "$out/report.json"
+python3 - "$out" "$seconds" <<'PY'
 import json, os, sys
-out = sys.argv[1]
+out, seconds = sys.argv[1], int(sys.argv[2])
+assert seconds <= 90, f"demo --quick took {seconds} s (limit 90)"
 r = json.load(open(os.path.join(out, "report.json")))
 names = [v["name"] for v in r["variants"]]
-assert {"mlp-fp32", "cnn-fp32", "transformer-fp32", "mlp-int4", "cnn-int8-dynamic"} <= set(names), names
+assert {"mlp-fp32", "cnn-fp32", "transformer-fp32", "mlp-int4", "cnn-int8-dynamic",
+        "transformer-int4-mixed"} <= set(names), names
 for v in r["variants"]:
-    for key in ("name", "method", "file", "bytes", "accuracy", "accuracy_drop", "worst_slice", "latency_ms"):
-        assert key in v, (v["name"], key)
     assert os.path.getsize(v["file"]) == v["bytes"], v["name"]
-    assert 0 <= v["accuracy"] <= 1
     for b in ("1", "32"):
         lat = v["latency_ms"][b]
         assert 0 < lat["median"] <= lat["p90"], (v["name"], lat)
+    assert v["worst_slice"] in v["slices"], v["name"]
+    drop = v["accuracy_drop"] <= r["budget"]["max_drop"] and \
+        v["worst_slice_drop"] <= r["budget"]["max_slice_drop"]
+    assert v["within_budget"] == drop, v["name"]
 base = {v["name"]: v for v in r["variants"] if v["base"] == ""}
 for v in r["variants"]:
     if v["base"]:
-        assert v["bytes"] < base[v["base"]]["bytes"], v["name"]
-print("1 passed, 0 failed")
+        b = base[v["base"]]
+        assert v["bytes"] < b["bytes"], v["name"]
+        assert abs(v["accuracy_drop"] - 100 * (b["accuracy"] - v["accuracy"])) < 1e-9, v["name"]
+        assert abs(v["x_smaller"] - b["bytes"] / v["bytes"]) < 1e-9, v["name"]
+for o, best in r["best"].items():
+    fam = [v for v in r["variants"] if v["name"] == o or v["base"] == o]
+    ok = [v for v in fam if v["within_budget"]]
+    if ok:
+        assert best["smallest"] == min(ok, key=lambda v: v["bytes"])["name"], o
+    assert any(v["pareto_size"] for v in fam) and any(v["pareto_latency"] for v in fam), o
+print(f"first run {seconds} s")
 PY
+second=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(sum(1 for v in r['variants'] if v['details'].get('cached')))" "$out/report.json")
+[ "$second" = 3 ] || { echo "second run re-trained: $second of 3 models cached" >&2; exit 1; }
+for f in report.md report.html; do [ -s "$out/$f" ] || { echo "missing $out/$f" >&2; exit 1; }; done
+echo "1 passed, 0 failed"
