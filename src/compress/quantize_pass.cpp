@@ -126,4 +126,14 @@ std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& pl
   return reports;
 }
 
+nlohmann::json QuantizePlan::to_json() const {
+  return {{"method", method},
+          {"group", group},
+          {"symmetric", symmetric},
+          {"range", range},
+          {"observer", observer},
+          {"exclude", exclude},
+          {"layer_methods", layer_methods}};
+}
+
 }  // namespace qz::compress

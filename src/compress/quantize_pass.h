@@ -24,6 +24,7 @@ struct QuantizePlan {
   std::vector<std::string> exclude;  // layers kept in FP32
   std::map<std::string, std::string> layer_methods;  // per-layer method overrides ("fp32" keeps)
   bool show_progress = true;                         // off for passes run inside a search
+  nlohmann::json to_json() const;                    // the settings, for provenance
 };
 
 struct LayerReport {

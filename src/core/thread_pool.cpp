@@ -61,8 +61,11 @@ void ThreadPool::worker_loop() {
     }
     seen = now;
     if (stop_.load()) return;
-    work_on_current_job();
-    busy_workers_.fetch_sub(1, std::memory_order_acq_rel);
+    // Join the job only while it is open: the caller never waits for a worker that was not
+    // scheduled in time (on a loaded machine it may wake long after the caller did all tasks).
+    active_workers_.fetch_add(1);
+    if (job_open_.load()) work_on_current_job();
+    active_workers_.fetch_sub(1);
   }
 }
 
@@ -77,12 +80,14 @@ void ThreadPool::run(int64_t tasks, const std::function<void(int64_t)>& fn) {
   tasks_ = tasks;
   error_ = nullptr;
   next_task_.store(0);
-  busy_workers_.store(static_cast<int>(workers_.size()));
+  job_open_.store(true);
   generation_.fetch_add(1, std::memory_order_acq_rel);
   generation_.notify_all();
   work_on_current_job();
-  // Every worker checks in, even one that found no task left, before fn_ may go out of scope.
-  while (busy_workers_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+  // Every task is claimed: close the job, then wait only for the workers inside it, before
+  // fn_ may go out of scope. A worker arriving later sees the job closed and leaves.
+  job_open_.store(false);
+  while (active_workers_.load() != 0) std::this_thread::yield();
   if (error_) std::rethrow_exception(error_);
 }
 

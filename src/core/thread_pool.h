@@ -40,7 +40,8 @@ class ThreadPool {
   const std::function<void(int64_t)>* fn_ = nullptr;
   int64_t tasks_ = 0;
   std::atomic<int64_t> next_task_{0};
-  std::atomic<int> busy_workers_{0};
+  std::atomic<bool> job_open_{false};   // workers may join the current job
+  std::atomic<int> active_workers_{0};  // workers inside the current job
   std::mutex error_mutex_;
   std::exception_ptr error_;
 };

@@ -13,29 +13,6 @@ namespace {
 
 constexpr double kPoints = 100.0;
 
-// The slice a variant lost most in against its base; for an original, its weakest slice.
-void find_worst_slice(Variant& v, const Variant* base) {
-  v.worst_slice.clear();
-  double worst = -std::numeric_limits<double>::infinity();
-  for (const auto& [name, s] : v.slices) {
-    if (s.count < kMinSliceCount) continue;
-    double drop = 0;
-    double key = -s.accuracy;  // originals: the lowest accuracy
-    if (base != nullptr) {
-      auto it = base->slices.find(name);
-      if (it == base->slices.end()) continue;
-      drop = kPoints * (it->second.accuracy - s.accuracy);
-      key = drop;
-    }
-    if (key > worst) {
-      worst = key;
-      v.worst_slice = name;
-      v.worst_slice_accuracy = s.accuracy;
-      v.worst_slice_drop = drop;
-    }
-  }
-}
-
 double batch1_ms(const Variant& v) {
   auto it = v.latency_ms.find(1);
   return it == v.latency_ms.end() ? std::numeric_limits<double>::infinity() : it->second.median_ms;
@@ -71,6 +48,32 @@ Best best_within_budget(const std::vector<Variant*>& members) {
 
 }  // namespace
 
+WorstSlice worst_slice(const std::map<std::string, Slice>& slices,
+                       const std::map<std::string, Slice>* base) {
+  WorstSlice out;
+  double worst = -std::numeric_limits<double>::infinity();
+  for (const auto& [name, s] : slices) {
+    if (s.count < kMinSliceCount) continue;
+    double drop = 0;
+    double key = -s.accuracy;  // no base: the lowest accuracy
+    if (base != nullptr) {
+      auto it = base->find(name);
+      if (it == base->end()) continue;
+      drop = kPoints * (it->second.accuracy - s.accuracy);
+      key = drop;
+    }
+    if (key > worst) {
+      worst = key;
+      out = {name, s.accuracy, drop};
+    }
+  }
+  return out;
+}
+
+bool within(const Budget& budget, double drop, double slice_drop) {
+  return drop <= budget.max_drop && slice_drop <= budget.max_slice_drop;
+}
+
 std::vector<const Variant*> originals(const Report& report) {
   std::vector<const Variant*> out;
   for (const Variant& v : report.variants)
@@ -99,7 +102,10 @@ void annotate(Report& report) {
       base = it->second;
     }
     by_name[v.name] = &v;
-    find_worst_slice(v, base);
+    const WorstSlice worst = worst_slice(v.slices, base ? &base->slices : nullptr);
+    v.worst_slice = worst.name;
+    v.worst_slice_accuracy = worst.accuracy;
+    v.worst_slice_drop = worst.drop;
     v.accuracy_drop = base ? kPoints * (base->accuracy - v.accuracy) : 0.0;
     v.x_smaller = base && v.bytes > 0 ? static_cast<double>(base->bytes) / v.bytes : 1.0;
     v.x_faster.clear();
@@ -109,8 +115,7 @@ void annotate(Report& report) {
       if (it != ref.latency_ms.end() && l.median_ms > 0)
         v.x_faster[batch] = it->second.median_ms / l.median_ms;
     }
-    v.within_budget = v.accuracy_drop <= report.budget.max_drop &&
-                      v.worst_slice_drop <= report.budget.max_slice_drop;
+    v.within_budget = within(report.budget, v.accuracy_drop, v.worst_slice_drop);
     families[base ? base->name : v.name].push_back(&v);
   }
   report.best.clear();

@@ -70,6 +70,20 @@ struct Report {
 // Slices smaller than this are too noisy to name as the worst.
 inline constexpr int64_t kMinSliceCount = 20;
 
+struct WorstSlice {
+  std::string name;  // "" when no slice has enough samples
+  double accuracy = 0;
+  double drop = 0;  // points below the base's accuracy in that slice
+};
+
+// The slice that lost most against `base` (slices missing there are skipped); with no base,
+// the weakest slice. Slices under kMinSliceCount samples are never named.
+WorstSlice worst_slice(const std::map<std::string, Slice>& slices,
+                       const std::map<std::string, Slice>* base);
+
+// Whether an overall drop and a worst-slice drop (points) fit the budget.
+bool within(const Budget& budget, double drop, double slice_drop);
+
 // Fills every derived field. Each variant's base must be an original earlier in the list.
 void annotate(Report& report);
 

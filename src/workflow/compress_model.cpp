@@ -43,11 +43,8 @@ CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& reque
   nlohmann::json provenance = file.provenance;
   provenance["step"] = "compress";
   provenance["source"] = std::filesystem::path(request.in_path).filename().string();
-  provenance["compress"] = {
-      {"method", request.plan.method},       {"group", request.plan.group},
-      {"symmetric", request.plan.symmetric}, {"range", request.plan.range},
-      {"observer", request.plan.observer},   {"exclude", request.plan.exclude},
-      {"layer_methods", plan.layer_methods}, {"calib_samples", request.calib_samples}};
+  provenance["compress"] = plan.to_json();
+  provenance["compress"]["calib_samples"] = request.calib_samples;
   if (request.max_drop) {
     provenance["compress"]["max_drop"] = *request.max_drop;
     provenance["compress"]["kept_layers"] = result.kept_layers;

@@ -11,6 +11,7 @@
 #include "tradeoff/html_report.h"
 #include "workflow/build_model.h"
 #include "workflow/compress_model.h"
+#include "workflow/eval_slices.h"
 
 namespace qz::workflow {
 namespace {
@@ -62,7 +63,7 @@ std::map<int64_t, tradeoff::Latency> demo_latency(const std::string& file,
 void set_accuracy(tradeoff::Variant& v, const eval::EvalResult& r) {
   v.accuracy = r.accuracy;
   if (r.language_model) v.perplexity = r.perplexity;
-  for (const auto& [name, s] : r.slices) v.slices[name] = {s.accuracy, s.count};
+  v.slices = slices_of(r);
 }
 
 }  // namespace

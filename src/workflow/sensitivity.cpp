@@ -5,28 +5,9 @@
 #include "core/progress.h"
 #include "eval/divergence.h"
 #include "train/trainer.h"
+#include "workflow/with_quantized.h"
 
 namespace qz::workflow {
-namespace {
-
-// Runs `body` with the model's layers quantized by `plan`, then restores the FP32 layers.
-template <typename Body>
-auto with_quantized(nn::Model& model, const compress::QuantizePlan& plan,
-                    const torch::Tensor& calibration, Body body) {
-  std::vector<nn::LayerPtr> originals;
-  for (const auto& slot : model.layers()) originals.push_back(slot.get());
-  struct Restore {
-    nn::Model& model;
-    std::vector<nn::LayerPtr>& originals;
-    ~Restore() {
-      for (size_t i = 0; i < originals.size(); ++i) model.layers()[i].replace(originals[i]);
-    }
-  } restore{model, originals};
-  auto reports = compress::quantize_model(model, plan, calibration);
-  return body(reports);
-}
-
-}  // namespace
 
 std::string fallback_method(const std::string& method) {
   if (method == "int4" || method == "nf4" || method == "fp8-e4m3" || method == "fp8-e5m2")

@@ -59,6 +59,9 @@ expect_bad "report: no report.json" "rep-missing/report.json" report "$dir/rep-m
 expect_bad "report: missing variant field" "variants[0]: missing field 'method'" report "$dir/rep-field"
 expect_bad "report: wrong schema" "field 'schema'" report "$dir/rep-schema"
 expect_bad "report: budget out of range" "max-drop" report "$dir/rep-field" --max-drop 200
+expect_bad "tune: not a model"      "junk.safetensors"      tune "$dir/junk.safetensors" --out "$dir/t.safetensors"
+expect_bad "tune: unknown objective" "--objective"          tune "$dir/junk.safetensors" --out "$dir/t.safetensors" --objective speed
+expect_bad "tune: negative time"    "--time-limit"          tune "$dir/junk.safetensors" --out "$dir/t.safetensors" --time-limit -1
 QZ_ISA=avx9 expect_bad "unknown QZ_ISA" "QZ_ISA=avx9: expected ref, avx2 or avx512" doctor
 expect_bad "unknown architecture"  "--arch"                train --arch rnn
 expect_bad "arch/data mismatch"    "--arch transformer"    train --arch mlp --data addition --out "$dir/o10.safetensors"
