@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "cli/tradeoff_output.h"
+#include "io/atomic_file.h"
 #include "workflow/demo.h"
 
 namespace qz::cli {
@@ -13,12 +14,15 @@ namespace {
 struct DemoArgs {
   CommonOptions common;
   workflow::DemoOptions demo;
+  std::string json;
 };
 
 void run_demo(const DemoArgs& a) {
   apply_common_options(a.common);
+  if (!a.json.empty() && a.json != "-") io::check_output_path(a.json);
   const tradeoff::Report report = workflow::run_demo(a.demo);
-  print_tradeoff(report, a.demo.out_dir);
+  if (a.json != "-") print_tradeoff(report, a.demo.out_dir);
+  if (!a.json.empty()) write_json_output(a.json, tradeoff::to_json(report));
 }
 
 }  // namespace
@@ -32,6 +36,7 @@ void add_demo_command(CLI::App& app) {
   cmd->add_flag("--quick", args->demo.quick, "Small data, few epochs and methods: a smoke run");
   cmd->add_option("--seed", args->demo.seed, "Training seed")->capture_default_str();
   add_budget_options(cmd, args->demo.budget);
+  cmd->add_option("--json", args->json, "Also write report.json to FILE ('-' for stdout)");
   add_common_options(cmd, args->common);
   cmd->callback([args] { run_demo(*args); });
 }

@@ -16,7 +16,7 @@ namespace {
 struct TuneArgs {
   CommonOptions common;
   DataArgs data;
-  std::string model, out, objective = "size";
+  std::string model, out, objective = "size", json;
   workflow::TuneRequest request;
 };
 
@@ -32,6 +32,8 @@ void print_trial(size_t index, const workflow::Trial& t, bool new_best) {
 void run_tune(TuneArgs& a) {
   apply_common_options(a.common);
   io::check_output_path(a.out);
+  if (!a.json.empty() && a.json != "-") io::check_output_path(a.json);
+  const bool quiet_text = a.json == "-";  // stdout carries the JSON alone
   auto& r = a.request;
   r.in_path = a.model;
   r.out_path = a.out;
@@ -39,8 +41,12 @@ void run_tune(TuneArgs& a) {
   const nn::ModelFile file = nn::load_model(a.model);  // validated before any work
   r.data = workflow::data_for_model(file, a.data.spec, to_data_options(a.data), a.data.seed_given);
   size_t count = 0;
-  const workflow::TuneResult res = workflow::run_tune(
-      r, [&](const workflow::Trial& t, bool best) { print_trial(++count, t, best); });
+  const workflow::TuneResult res = workflow::run_tune(r, [&](const workflow::Trial& t, bool best) {
+    ++count;
+    if (!quiet_text) print_trial(count, t, best);
+  });
+  if (!a.json.empty()) write_json_output(a.json, res.to_json());
+  if (quiet_text) return;
   if (res.stopped_by_time) fmt::print("time limit reached after {} trials\n", res.trials.size());
   if (!res.chosen) {
     fmt::print("no trial met the budget ({:.2f} points, worst slice {:.2f}); nothing saved\n",
@@ -78,6 +84,7 @@ void add_tune_command(CLI::App& app) {
   cmd->add_option("--calib", args->request.calib_samples, "Calibration samples")
       ->check(CLI::Range(1, 1 << 24))
       ->capture_default_str();
+  cmd->add_option("--json", args->json, "Also write the trials as JSON to FILE ('-' for stdout)");
   add_budget_options(cmd, args->request.budget);
   add_data_options(cmd, args->data, "Data (default: the model's own)");
   add_common_options(cmd, args->common);

@@ -27,6 +27,9 @@ done
 "$QZ" tune "$model" --out "$work/limited.safetensors" --time-limit 0.001 --quiet > "$work/limited.txt"
 grep -q "time limit reached" "$work/limited.txt"
 [ -s "$work/limited.safetensors" ]
+# --json - puts the trials, and nothing else, on stdout.
+"$QZ" tune "$model" --out "$work/j.safetensors" --time-limit 0.001 --json - --quiet > "$work/stdout.json"
+python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert len(j['trials']) == 1, j" "$work/stdout.json"
 
 python3 - "$work" <<'PY'
 import json, os, sys
