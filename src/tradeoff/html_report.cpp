@@ -88,38 +88,14 @@ Heatmap slice_map(const Report& r, const Variant& original) {
 
 std::string html_table(const Report& r) {
   std::string s = "<table class=\"tradeoff\">\n<tr>";
-  for (const char* h :
-       {"variant", "method", "bytes", "× smaller", "accuracy", "Δ", "worst slice", "slice Δ", "ppl",
-        "ms b1", "ms b32", "× faster b1", "× faster b32", "Pareto", "in budget"})
-    s += fmt::format("<th>{}</th>", h);
+  for (const std::string& h : tradeoff_columns()) s += "<th>" + xml_escape(h) + "</th>";
   s += "</tr>\n";
   for (const Variant& v : r.variants) {
-    const bool derived = !v.base.empty();
-    auto ms = [&](int64_t b) {
-      auto it = v.latency_ms.find(b);
-      return it == v.latency_ms.end() ? std::string("-")
-                                      : fmt::format("{:.3f}", it->second.median_ms);
-    };
-    auto fx = [&](int64_t b) {
-      auto it = v.x_faster.find(b);
-      return it == v.x_faster.end() ? std::string("-") : fmt::format("{:.2f}", it->second);
-    };
-    const std::string pareto = v.pareto_size && v.pareto_latency ? "size, latency"
-                               : v.pareto_size                   ? "size"
-                               : v.pareto_latency                ? "latency"
-                                                                 : "";
-    s += fmt::format(
-        "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{:.2f}</td><td>{:.2f}%</td>"
-        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-        "<td>{}</td><td>{}</td></tr>\n",
-        !derived          ? "original"
-        : v.within_budget ? "within"
-                          : "over",
-        xml_escape(v.name), xml_escape(v.method), v.bytes, v.x_smaller, 100.0 * v.accuracy,
-        derived ? fmt::format("{:+.2f}", 0.0 - v.accuracy_drop) : "-", xml_escape(v.worst_slice),
-        derived ? fmt::format("{:+.2f}", 0.0 - v.worst_slice_drop) : "-",
-        v.perplexity ? fmt::format("{:.4f}", *v.perplexity) : "-", ms(1), ms(32), fx(1), fx(32),
-        pareto, v.within_budget ? "yes" : "no");
+    s += fmt::format("<tr class=\"{}\">", v.base.empty()    ? "original"
+                                          : v.within_budget ? "within"
+                                                            : "over");
+    for (const std::string& cell : tradeoff_row(v)) s += "<td>" + xml_escape(cell) + "</td>";
+    s += "</tr>\n";
   }
   return s + "</table>\n";
 }

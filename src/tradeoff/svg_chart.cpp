@@ -56,6 +56,16 @@ std::pair<double, double> padded_range(double lo, double hi, bool log) {
   return {lo - pad, hi + pad};
 }
 
+// The <svg> element of a chart of `kind` with its title along the top.
+std::string svg_open(const char* kind, const std::string& id, const std::string& title,
+                     double width, double height) {
+  return fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" data-kind=\"{0}\" id=\"{1}\" "
+      "viewBox=\"0 0 {2} {3}\" width=\"{2}\" height=\"{3}\" role=\"img\" aria-label=\"{4}\">\n"
+      "<text class=\"title\" x=\"{5}\" y=\"21\" text-anchor=\"middle\">{4}</text>\n",
+      kind, xml_escape(id), width, height, xml_escape(title), width / 2);
+}
+
 }  // namespace
 
 std::string xml_escape(std::string_view text) {
@@ -140,13 +150,7 @@ std::string scatter_svg(const ScatterChart& c) {
   const Axis ax{x0, x1, kLeft, kWidth - kRight, c.log_x};
   const Axis ay{y0, y1, kHeight - kBottom, kTop, false};
 
-  std::string s = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" data-kind=\"scatter\" "
-      "id=\"{}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
-      "aria-label=\"{}\">\n",
-      xml_escape(c.id), kWidth, kHeight, kWidth, kHeight, xml_escape(c.title));
-  s += fmt::format("<text class=\"title\" x=\"{}\" y=\"22\" text-anchor=\"middle\">{}</text>\n",
-                   kWidth / 2, xml_escape(c.title));
+  std::string s = svg_open("scatter", c.id, c.title, kWidth, kHeight);
   s += fmt::format(
       "<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" "
       "stroke=\"#999\"/>\n",
@@ -216,13 +220,7 @@ std::string heatmap_svg(const Heatmap& m) {
   for (const auto& row : m.values)
     for (const auto& v : row)
       if (v) lo = std::min(lo, *v), hi = std::max(hi, *v);
-  std::string s = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" data-kind=\"heatmap\" "
-      "id=\"{}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
-      "aria-label=\"{}\">\n",
-      xml_escape(m.id), width, height, width, height, xml_escape(m.title));
-  s += fmt::format("<text class=\"title\" x=\"{}\" y=\"20\" text-anchor=\"middle\">{}</text>\n",
-                   width / 2, xml_escape(m.title));
+  std::string s = svg_open("heatmap", m.id, m.title, width, height);
   for (size_t c = 0; c < m.columns.size(); ++c) {
     const double x = kLabelW + kCellW * (static_cast<double>(c) + 0.5);
     s += fmt::format(

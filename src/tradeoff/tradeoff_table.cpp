@@ -36,22 +36,39 @@ const Variant* find(const Report& r, const std::string& name) {
 
 }  // namespace
 
+const std::vector<std::string>& tradeoff_columns() {
+  static const std::vector<std::string> columns = {
+      "variant", "method",      "bytes",        "x smaller",   "params", "accuracy",
+      "delta",   "worst slice", "slice acc",    "slice delta", "ppl",    "ms b1",
+      "ms b32",  "x faster b1", "x faster b32", "pareto",      "budget"};
+  return columns;
+}
+
+std::vector<std::string> tradeoff_row(const Variant& v) {
+  const bool derived = !v.base.empty();
+  return {
+      v.name,
+      v.method,
+      std::to_string(v.bytes),
+      fmt::format("{:.2f}", v.x_smaller),
+      std::to_string(v.parameters),
+      pct(v.accuracy),
+      derived ? fmt::format("{:+.2f}", 0.0 - v.accuracy_drop) : "-",
+      v.worst_slice.empty() ? "-" : v.worst_slice,
+      v.worst_slice.empty() ? "-" : pct(v.worst_slice_accuracy),
+      derived && !v.worst_slice.empty() ? fmt::format("{:+.2f}", 0.0 - v.worst_slice_drop) : "-",
+      v.perplexity ? fmt::format("{:.4f}", *v.perplexity) : "-",
+      latency(v, 1),
+      latency(v, 32),
+      faster(v, 1),
+      faster(v, 32),
+      pareto_mark(v),
+      v.within_budget ? "yes" : "no"};
+}
+
 TextTable tradeoff_table(const Report& report) {
-  TextTable table({"variant", "method", "bytes", "x smaller", "params", "accuracy", "delta",
-                   "worst slice", "slice acc", "slice delta", "ppl", "ms b1", "ms b32",
-                   "x faster b1", "x faster b32", "pareto", "budget"});
-  for (const Variant& v : report.variants) {
-    const bool derived = !v.base.empty();
-    table.add_row(
-        {v.name, v.method, std::to_string(v.bytes), fmt::format("{:.2f}", v.x_smaller),
-         std::to_string(v.parameters), pct(v.accuracy),
-         derived ? fmt::format("{:+.2f}", 0.0 - v.accuracy_drop) : "-",
-         v.worst_slice.empty() ? "-" : v.worst_slice,
-         v.worst_slice.empty() ? "-" : pct(v.worst_slice_accuracy),
-         derived && !v.worst_slice.empty() ? fmt::format("{:+.2f}", 0.0 - v.worst_slice_drop) : "-",
-         v.perplexity ? fmt::format("{:.4f}", *v.perplexity) : "-", latency(v, 1), latency(v, 32),
-         faster(v, 1), faster(v, 32), pareto_mark(v), v.within_budget ? "yes" : "no"});
-  }
+  TextTable table(tradeoff_columns());
+  for (const Variant& v : report.variants) table.add_row(tradeoff_row(v));
   return table;
 }
 

@@ -9,6 +9,11 @@
 
 namespace qz::tradeoff {
 
+// The table's column names, and one variant's cells (shared by the text, Markdown and HTML
+// tables).
+const std::vector<std::string>& tradeoff_columns();
+std::vector<std::string> tradeoff_row(const Variant& v);
+
 // One row per variant: bytes, ×smaller, accuracy and its Δ, the worst slice and its Δ,
 // latency at batch 1 and 32 and ×faster, the Pareto and within-budget marks.
 TextTable tradeoff_table(const Report& report);

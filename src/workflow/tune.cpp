@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 
 #include "core/error.h"
 #include "eval/latency.h"
@@ -66,6 +67,7 @@ class Search {
       fmt::print(stderr, "warning: only {} calibration samples available (asked for {})\n",
                  calibration_.size(0), request.calib_samples);
     base_val_ = eval::evaluate(*file_.model, data_, "val");
+    base_val_slices_ = slices_of(base_val_);
   }
 
   // Past the time limit (never before the first trial, so a limited search has a model).
@@ -76,19 +78,20 @@ class Search {
     return result.stopped_by_time;
   }
 
-  // Measures one candidate on the validation split; saves it when it is the best so far.
+  // Measures one candidate on the validation split; saves it (while it is quantized) when it
+  // is the best so far.
   const Trial& run(const Candidate& c, const std::function<void(const Trial&, bool)>& report) {
     const auto t0 = Clock::now();
     Trial t;
     t.name = c.name;
     t.plan = c.plan;
+    bool best = false;
     with_quantized(*file_.model, c.plan, calibration_, [&](const auto&) {
       for (const auto& slot : file_.model->layers()) t.weight_bytes += slot.get()->weight_bytes();
       const eval::EvalResult got = eval::evaluate(*file_.model, data_, "val");
       t.val_accuracy = got.accuracy;
       t.val_drop = 100.0 * (base_val_.accuracy - got.accuracy);
-      const auto base_slices = slices_of(base_val_);
-      const tradeoff::WorstSlice worst = tradeoff::worst_slice(slices_of(got), &base_slices);
+      const tradeoff::WorstSlice worst = tradeoff::worst_slice(slices_of(got), &base_val_slices_);
       t.worst_slice = worst.name;
       t.worst_slice_drop = worst.drop;
       t.within_budget = tradeoff::within(request_.budget, t.val_drop, t.worst_slice_drop);
@@ -96,17 +99,13 @@ class Search {
         t.latency_ms =
             eval::measure_latency(*file_.model, eval::synthetic_input(*file_.model, 1), 2, 5, 0.2)
                 .median_ms;
+      best = t.within_budget && (!result.chosen || better(t, result.trials[*result.chosen]));
+      if (best) save_current(t);
       return 0;
     });
     t.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     result.trials.push_back(t);
-    const size_t index = result.trials.size() - 1;
-    const bool best =
-        t.within_budget && (!result.chosen || better(t, result.trials[*result.chosen]));
-    if (best) {
-      result.chosen = index;
-      save(t);
-    }
+    if (best) result.chosen = result.trials.size() - 1;
     report(result.trials.back(), best);
     return result.trials.back();
   }
@@ -121,15 +120,22 @@ class Search {
     return static_cast<double>(t.weight_bytes);
   }
 
-  // Quantizes a fresh copy of the input model by the trial's plan and saves it atomically.
-  nn::ModelFile build(const Trial& t) const {
-    nn::ModelFile fresh = nn::load_model(request_.in_path);
-    compress::quantize_model(*fresh.model, t.plan, calibration_);
-    return fresh;
+  // The test-split evaluation of a trial's model.
+  eval::EvalResult test_of(const Trial& t) {
+    return with_quantized(*file_.model, t.plan, calibration_,
+                          [&](const auto&) { return eval::evaluate(*file_.model, data_, "test"); });
   }
 
+  // Quantizes the model by the trial's plan and saves it.
   void save(const Trial& t) {
-    nn::ModelFile built = build(t);
+    with_quantized(*file_.model, t.plan, calibration_, [&](const auto&) {
+      save_current(t);
+      return 0;
+    });
+  }
+
+  // Saves the model, quantized by `t`'s plan at this moment, atomically to the output path.
+  void save_current(const Trial& t) {
     nlohmann::json provenance = file_.provenance;
     provenance["step"] = "tune";
     provenance["source"] = std::filesystem::path(request_.in_path).filename().string();
@@ -139,7 +145,7 @@ class Search {
                           {"max_slice_drop", request_.budget.max_slice_drop},
                           {"data", data_.spec}};
     nlohmann::json metrics = {{"val_accuracy", t.val_accuracy}, {"val_drop", t.val_drop}};
-    nn::save_model(*built.model, request_.out_path, provenance, metrics);
+    nn::save_model(*file_.model, request_.out_path, provenance, metrics);
   }
 
   const TuneRequest& request_;
@@ -148,6 +154,7 @@ class Search {
   Clock::time_point start_;
   torch::Tensor calibration_;
   eval::EvalResult base_val_;
+  std::map<std::string, tradeoff::Slice> base_val_slices_;
   TuneResult result;
 };
 
@@ -245,11 +252,9 @@ TuneResult run_tune(const TuneRequest& request,
       return search.better(result.trials[a], result.trials[b]);
     });
     const size_t first = order.front();
+    const auto base_slices = slices_of(result.base_test);
     for (size_t k = 0; k < std::min<size_t>(order.size(), 3); ++k) {
-      const Trial& t = result.trials[order[k]];
-      nn::ModelFile built = search.build(t);
-      const eval::EvalResult test = eval::evaluate(*built.model, data, "test");
-      const auto base_slices = slices_of(result.base_test);
+      const eval::EvalResult test = search.test_of(result.trials[order[k]]);
       const double drop = 100.0 * (result.base_test.accuracy - test.accuracy);
       const double slice = tradeoff::worst_slice(slices_of(test), &base_slices).drop;
       if (k == 0) result.chosen_test = test;

@@ -57,11 +57,7 @@ void quantize_rows_u8(const float* x, int64_t m, int64_t k, uint8_t* xq, float* 
 
 template <class V>
 void quantize_fixed_u8(const float* x, int64_t count, float scale, int32_t zero, uint8_t* xq) {
-  IntGrid g;
-  g.scale = scale;
-  g.zero = zero;
-  g.qmin = 0;
-  g.qmax = 255;
+  const IntGrid g{scale, zero, 0, 255};
   quantize_span_u8<V>(x, count, g, xq);
 }
 

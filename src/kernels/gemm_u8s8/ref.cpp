@@ -24,11 +24,7 @@ void quantize_rows_u8_ref(const float* x, int64_t m, int64_t k, uint8_t* xq, flo
 }
 
 void quantize_fixed_u8_ref(const float* x, int64_t count, float scale, int32_t zero, uint8_t* xq) {
-  IntGrid g;
-  g.scale = scale;
-  g.zero = zero;
-  g.qmin = 0;
-  g.qmax = 255;
+  const IntGrid g{scale, zero, 0, 255};
   for (int64_t i = 0; i < count; ++i) xq[i] = static_cast<uint8_t>(g.quantize(x[i]));
 }
 
