@@ -1,5 +1,7 @@
 // quantize compress IN --method M [--group N] [--sym|--asym] [--range R] [--observer O]
 //                  [--calib N] [--data SPEC] [--exclude LAYER...] --out OUT
+// quantize compress IN --method prune-…|lowrank|distill|qat|finetune [its options] --out OUT
+// quantize compress IN --recipe FILE --out OUT
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -8,10 +10,12 @@
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "core/error.h"
+#include "core/json_fields.h"
 #include "core/text_table.h"
 #include "io/atomic_file.h"
 #include "report/eval_summary.h"
 #include "workflow/compress_model.h"
+#include "workflow/run_recipe.h"
 
 namespace qz::cli {
 namespace {
@@ -19,10 +23,95 @@ namespace {
 struct CompressArgs {
   CommonOptions common;
   DataArgs data;
-  std::string in, out;
+  std::string in, out, method, recipe;
   workflow::CompressRequest request;
   bool sym = false, asym = false;
+  // Options of the pruning, factorization, distillation and QAT steps, set only when given.
+  nlohmann::json step = nlohmann::json::object();
+  uint64_t seed = 0;
 };
+
+bool is_quantize_method(const std::string& method) {
+  const auto& q = compress::quantize_methods();
+  return std::find(q.begin(), q.end(), method) != q.end();
+}
+
+// The one-step recipe of --method with the step options given on the command line.
+workflow::RecipeStep step_from_flags(const CompressArgs& a) {
+  nlohmann::json step = a.step;
+  step["method"] = a.method;
+  if (!a.request.plan.exclude.empty()) step["exclude"] = a.request.plan.exclude;
+  if (a.sym || a.asym) step["symmetric"] = a.sym;
+  if (a.request.plan.group > 0) step["group"] = a.request.plan.group;
+  return workflow::parse_recipe_step(step, "[compress] --method " + a.method);
+}
+
+void print_recipe_result(const workflow::RecipeResult& res) {
+  TextTable table({"step", "method", "val acc %", "parameters", "weight bytes", "seconds"});
+  for (size_t i = 0; i < res.steps.size(); ++i) {
+    const auto& st = res.steps[i];
+    table.add_row({std::to_string(i + 1), st.method, fmt::format("{:.2f}", 100 * st.val_accuracy),
+                   std::to_string(st.parameters), std::to_string(st.weight_bytes),
+                   fmt::format("{:.1f}", st.seconds)});
+  }
+  fmt::print("{}\n", table.to_text());
+  for (const auto& st : res.steps) {
+    if (st.details.contains("student_test_accuracy"))
+      fmt::print("distill: student {} parameters (teacher {}): test {:.2f}% with the teacher{}\n",
+                 st.details["student_parameters"].get<int64_t>(),
+                 st.details["teacher_parameters"].get<int64_t>(),
+                 100 * st.details["student_test_accuracy"].get<double>(),
+                 st.details.contains("student_alone_test_accuracy")
+                     ? fmt::format(", {:.2f}% trained alone",
+                                   100 * st.details["student_alone_test_accuracy"].get<double>())
+                     : "");
+    if (st.details.contains("groups"))
+      for (const auto& g : st.details["groups"])
+        fmt::print("structured: {} {} -> {} units of {}\n", g["group"].get<std::string>(),
+                   g["units_before"].get<int64_t>(), g["units_after"].get<int64_t>(),
+                   g["unit"].get<int64_t>());
+    if (st.method == "lowrank")
+      for (const auto& l : st.details["layers"])
+        fmt::print("lowrank: {} [{}x{}] rank {} {} (relative error {:.4f})\n",
+                   l["layer"].get<std::string>(), l["out"].get<int64_t>(), l["in"].get<int64_t>(),
+                   l["rank"].get<int64_t>(), l["factored"].get<bool>() ? "factored" : "left dense",
+                   l["relative_error"].get<double>());
+    if (st.details.contains("pattern"))
+      for (const auto& l : st.details["layers"])
+        fmt::print("pruned: {} sparsity {:.3f} ({})\n", l["layer"].get<std::string>(),
+                   l["sparsity"].get<double>(), st.details["pattern"].get<std::string>());
+  }
+  fmt::print("weights: {} bytes -> {} bytes ({:.2f}x smaller)\n", res.base_weight_bytes,
+             res.steps.back().weight_bytes,
+             static_cast<double>(res.base_weight_bytes) /
+                 static_cast<double>(std::max<int64_t>(1, res.steps.back().weight_bytes)));
+  fmt::print("file: {} bytes -> {} bytes ({:.2f}x smaller)\n", res.base_bytes, res.out_bytes,
+             static_cast<double>(res.base_bytes) / static_cast<double>(res.out_bytes));
+  fmt::print("original:   {}\n", report::eval_headline(res.base));
+  fmt::print("compressed: {}\n", report::eval_headline(res.compressed));
+  fmt::print("accuracy change: {:+.2f} points\n",
+             100 * (res.compressed.accuracy - res.base.accuracy));
+}
+
+// --recipe FILE or a method beyond post-training quantization: the recipe runner.
+void run_recipe_command(CompressArgs& a, nn::ModelFile& file) {
+  workflow::RecipeRequest r;
+  r.in_path = a.in;
+  r.out_path = a.out;
+  r.steps = a.recipe.empty() ? std::vector<workflow::RecipeStep>{step_from_flags(a)}
+                             : workflow::read_recipe(a.recipe);
+  r.calib_samples = a.request.calib_samples;
+  r.seed = a.seed;
+  r.data = workflow::data_for_model(file, a.data.spec, to_data_options(a.data), a.data.seed_given);
+  QZ_CHECK(!r.data.spec.empty(),
+           "[compress] {} needs data to fine-tune and evaluate on: pass --data (the model "
+           "records none)",
+           a.recipe.empty() ? "--method " + a.method : "--recipe");
+  const data::Dataset data = data::load_dataset(r.data.spec, r.data.options);
+  const workflow::RecipeResult res = workflow::run_recipe(file, r, data);
+  print_recipe_result(res);
+  fmt::print("saved {}\n", a.out);
+}
 
 std::string sci(double x) {
   return fmt::format("{:.3g}", x);
@@ -31,8 +120,19 @@ std::string sci(double x) {
 void run_compress(CompressArgs& a) {
   apply_common_options(a.common);
   QZ_CHECK(!(a.sym && a.asym), "[compress] --sym and --asym exclude each other");
+  QZ_CHECK(a.method.empty() != a.recipe.empty(),
+           "[compress] give exactly one of --method and --recipe");
   io::check_output_path(a.out);
+  if (!a.recipe.empty() || !is_quantize_method(a.method) || !a.step.empty()) {
+    QZ_CHECK(!a.request.max_drop,
+             "[compress] --max-drop applies to post-training quantization only");
+    if (!a.recipe.empty()) workflow::read_recipe(a.recipe);  // validated before the model loads
+    nn::ModelFile file = nn::load_model(a.in);
+    run_recipe_command(a, file);
+    return;
+  }
   auto& r = a.request;
+  r.plan.method = a.method;
   r.in_path = a.in;
   r.out_path = a.out;
   r.plan.symmetric = a.sym;
@@ -78,12 +178,15 @@ void run_compress(CompressArgs& a) {
 
 void add_compress_command(CLI::App& app) {
   auto args = std::make_shared<CompressArgs>();
-  CLI::App* cmd =
-      app.add_subcommand("compress", "Compress a model file: quantize its layers, report the cost");
+  CLI::App* cmd = app.add_subcommand(
+      "compress",
+      "Compress a model file (quantize, prune, factor, distil, QAT, or a recipe of steps) and "
+      "report the cost");
   cmd->add_option("model", args->in, "Model file to compress")->required();
-  cmd->add_option("--method,-m", args->request.plan.method, "Method")
-      ->required()
-      ->check(CLI::IsMember(compress::quantize_methods()));
+  cmd->add_option("--method,-m", args->method, "Method (one step)")
+      ->check(CLI::IsMember(workflow::recipe_methods()));
+  cmd->add_option("--recipe", args->recipe, "JSON file of steps run in order (README: Recipes)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--out,-o", args->out, "Compressed model file to write")->required();
   cmd->add_option("--group", args->request.plan.group,
                   "Group size for int4 (default 128) and nf4 blocks (default 64)")
@@ -107,6 +210,47 @@ void add_compress_command(CLI::App& app) {
          "Accuracy budget in points (validation split): keep the most sensitive layers at higher "
          "precision until it holds")
       ->check(CLI::Range(0.0, 100.0));
+  // Step options (pruning, low-rank, distillation, QAT, fine-tuning), passed to the one-step
+  // recipe only when given so each method's defaults apply otherwise.
+  auto step_option = [cmd, args](const std::string& flag, const std::string& key, auto example,
+                                 const std::string& help) {
+    using T = decltype(example);
+    cmd->add_option_function<T>(
+        flag, [args, key](const T& v) { args->step[key] = v; }, help);
+  };
+  step_option("--sparsity", "sparsity", 0.0,
+              "prune-magnitude/-wanda: fraction of weights removed (default 0.5)");
+  step_option("--scope", "scope", std::string(),
+              "prune-magnitude/-wanda: layer | global | row threshold");
+  step_option("--pattern", "pattern", std::string(), "prune-nm/-wanda: N:M pattern, e.g. 2:4");
+  step_option("--ratio", "ratio", 0.0,
+              "prune-structured: fraction of units removed (default 0.5); lowrank: kept-parameter "
+              "ratio");
+  step_option("--norm", "norm", 0, "prune-structured: 1 or 2 (Ln importance, default 2)");
+  step_option("--rank", "rank", int64_t{0}, "lowrank: fixed rank");
+  step_option("--energy", "energy", 0.0, "lowrank: kept singular-value energy in (0, 1]");
+  step_option("--finetune-epochs", "finetune_epochs", int64_t{0},
+              "prune/lowrank: fine-tuning epochs after the step (default 3)");
+  step_option("--epochs", "epochs", int64_t{0}, "distill/qat/finetune: training epochs");
+  step_option("--lr", "lr", 0.0, "fine-tuning / training learning rate");
+  step_option("--temperature", "temperature", 0.0, "distill: softmax temperature T (default 4)");
+  step_option("--alpha", "alpha", 0.0, "distill: weight of the hard-label loss (default 0.5)");
+  step_option("--quant", "quant", std::string(),
+              "qat: int4 | int8 | int8-dynamic | int8-static (default int4)");
+  cmd->add_option_function<std::string>(
+      "--student",
+      [args](const std::string& text) {
+        args->step["student"] = parse_json(text, "[compress] --student");
+      },
+      "distill: student config overrides as JSON, e.g. '{\"hidden\": [128, 128]}'");
+  cmd->add_flag_function(
+      "--global", [args](int64_t) { args->step["global"] = true; },
+      "prune-structured: one ranking across layers");
+  cmd->add_flag_function(
+      "--activation-aware", [args](int64_t) { args->step["activation_aware"] = true; },
+      "lowrank: ASVD column scaling by calibration activations");
+  cmd->add_option("--seed", args->seed, "Seed of fine-tuning and student initialisation")
+      ->capture_default_str();
   add_data_options(cmd, args->data,
                    "Data for calibration and evaluation (default: the model's own)");
   add_common_options(cmd, args->common);

@@ -52,4 +52,11 @@ std::vector<DimGroup> Cnn::dependency_groups() const {
   return groups;
 }
 
+void Cnn::sync_config_to_layers() {
+  std::vector<int64_t> channels;
+  for (const auto& conv : convs_) channels.push_back(conv->out_features());
+  config_["channels"] = channels;
+  config_["hidden"] = fc_->out_features();
+}
+
 }  // namespace qz::nn

@@ -42,6 +42,9 @@ class CompressibleLayer : public torch::nn::Module {
   // Tensors stored under another file dtype than their LibTorch dtype (FP8 codes live in
   // uint8 tensors but are F8_E4M3 / F8_E5M2 on disk): (local name, file dtype).
   virtual std::vector<std::pair<std::string, io::Dtype>> file_dtypes() const { return {}; }
+  // Called once a model file's tensors are in place: checks what shapes alone cannot (InputError
+  // naming `where`, the file and layer) and derives run-time data.
+  virtual void after_load(const std::string& where) {}
 };
 
 using LayerPtr = std::shared_ptr<CompressibleLayer>;

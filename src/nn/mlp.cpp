@@ -43,4 +43,10 @@ std::vector<DimGroup> Mlp::dependency_groups() const {
   return groups;
 }
 
+void Mlp::sync_config_to_layers() {
+  std::vector<int64_t> hidden;
+  for (size_t i = 0; i + 1 < fcs_.size(); ++i) hidden.push_back(fcs_[i]->out_features());
+  config_["hidden"] = hidden;
+}
+
 }  // namespace qz::nn

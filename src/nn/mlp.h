@@ -12,6 +12,7 @@ class Mlp : public Model {
   torch::Tensor forward(const torch::Tensor& x) override;
   Task task() const override { return Task::Classification; }
   std::vector<DimGroup> dependency_groups() const override;
+  void sync_config_to_layers() override;
 
  private:
   std::vector<LayerPtr> fcs_;  // hidden layers then the head

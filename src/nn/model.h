@@ -34,6 +34,9 @@ class Model : public torch::nn::Module {
   virtual Task task() const = 0;
   // Coupled dimensions between layers (for structured pruning).
   virtual std::vector<DimGroup> dependency_groups() const = 0;
+  // Rewrites the config's widths from the layers as they are now (after structured pruning
+  // shrank them), so the config rebuilds this exact shape when the file loads.
+  virtual void sync_config_to_layers() = 0;
 
   // The full config (defaults filled in) that rebuilds this architecture.
   const nlohmann::json& config() const { return config_; }

@@ -68,17 +68,27 @@ json validate_config(const json& config, const std::string& where) {
     return out;
   }
   if (arch == "transformer") {
-    json_only_keys(
-        config, {"arch", "vocab", "d_model", "n_layers", "n_heads", "d_ff", "max_seq", "rope_base"},
-        w);
+    json_only_keys(config,
+                   {"arch", "vocab", "d_model", "n_layers", "n_heads", "d_ff", "max_seq",
+                    "rope_base", "block_heads", "block_d_ff"},
+                   w);
     json out = config;
     json_int(config, "vocab", w, 2, kMaxVocab);
     const int64_t d = json_int(config, "d_model", w, 2, kMaxDim);
-    json_int(config, "n_layers", w, 1, 256);
+    const int64_t layers = json_int(config, "n_layers", w, 1, 256);
     const int64_t heads = json_int(config, "n_heads", w, 1, 1024);
     QZ_CHECK(d % heads == 0 && (d / heads) % 2 == 0,
              "{}: field 'n_heads': d_model {} must split into {} heads of even size", w, d, heads);
-    json_int(config, "d_ff", w, 1, kMaxDim * 4);
+    const int64_t d_ff = json_int(config, "d_ff", w, 1, kMaxDim * 4);
+    // Per-block widths left by structured pruning: as many entries as blocks, none wider.
+    for (const auto& [key, widest] :
+         {std::pair<const char*, int64_t>{"block_heads", heads}, {"block_d_ff", d_ff}}) {
+      if (!config.contains(key)) continue;
+      const auto widths = json_int_list(config, key, w, 1, widest, 256);
+      QZ_CHECK(static_cast<int64_t>(widths.size()) == layers,
+               "{}: field '{}': expected one entry per block ({}), got {}", w, key, layers,
+               widths.size());
+    }
     json_int(config, "max_seq", w, 1, 1 << 20);
     if (!out.contains("rope_base")) out["rope_base"] = 10000.0;
     json_number(out, "rope_base", w, 1.0, 1e9);

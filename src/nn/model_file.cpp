@@ -9,8 +9,8 @@
 #include "core/error.h"
 #include "core/json_fields.h"
 #include "io/safetensors.h"
+#include "nn/layer_formats.h"
 #include "nn/model_config.h"
-#include "nn/quantized_layer.h"
 #include "nn/tensor_bytes.h"
 
 namespace qz::nn {
@@ -75,7 +75,7 @@ void save_model(Model& model, const std::string& path, const nlohmann::json& pro
 }
 
 ModelFile load_model(const std::string& path) {
-  register_quantized_formats();
+  register_builtin_layer_formats();
   const io::SafetensorsFile file = io::SafetensorsFile::open(path);
   auto format = file.metadata().find("format");
   QZ_CHECK(format != file.metadata().end() && format->second == kFormat,
@@ -129,6 +129,8 @@ ModelFile load_model(const std::string& path) {
   for (const auto& info : file.tensors())
     QZ_CHECK(expected.count(info.name), "[model] {}: unexpected tensor '{}' for this architecture",
              path, info.name);
+  for (const auto& slot : out.model->layers())
+    slot.get()->after_load(fmt::format("[model] {}: layer '{}'", path, slot.name()));
   out.model->eval();
   return out;
 }

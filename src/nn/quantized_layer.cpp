@@ -9,6 +9,7 @@
 #include "kernels/dequant/dequantize.h"
 #include "kernels/gemm_u8s8/gemm_u8s8.h"
 #include "kernels/matmul/matmul.h"
+#include "nn/matmul_layer_forward.h"
 #include "nn/model_file.h"
 
 namespace qz::nn {
@@ -257,22 +258,7 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
 
 torch::Tensor QuantizedLayer::forward(const torch::Tensor& x) {
   torch::NoGradGuard guard;
-  if (kind_ == LayerKind::Linear) {
-    auto sizes = x.sizes().vec();
-    const torch::Tensor y = matmul(x.reshape({-1, in_}));
-    sizes.back() = out_;
-    return y.view(sizes);
-  }
-  // A conv is im2col, then the same kernels over every output position.
-  const int64_t batch = x.size(0);
-  const int64_t h = (x.size(2) + 2 * geometry_.padding - geometry_.kernel) / geometry_.stride + 1;
-  const int64_t w = (x.size(3) + 2 * geometry_.padding - geometry_.kernel) / geometry_.stride + 1;
-  const auto cols =
-      torch::nn::functional::unfold(x, torch::nn::functional::UnfoldFuncOptions(geometry_.kernel)
-                                           .padding(geometry_.padding)
-                                           .stride(geometry_.stride));
-  const torch::Tensor y = matmul(cols.transpose(1, 2).reshape({-1, k_}));
-  return y.view({batch, h * w, out_}).permute({0, 2, 1}).reshape({batch, out_, h, w});
+  return forward_through_rows(*this, x, [this](const torch::Tensor& rows) { return matmul(rows); });
 }
 
 nlohmann::json QuantizedLayer::scheme() const {

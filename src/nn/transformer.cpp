@@ -30,7 +30,7 @@ torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
   return x * torch::rsqrt(x.pow(2).mean(-1, true) + eps_) * weight;
 }
 
-BlockImpl::BlockImpl(int64_t d_model, int64_t heads) : n_heads(heads) {
+BlockImpl::BlockImpl(int64_t d_model, int64_t head_size) : head_dim(head_size) {
   attn_norm = register_module("attn_norm", RmsNorm(d_model));
   mlp_norm = register_module("mlp_norm", RmsNorm(d_model));
 }
@@ -41,7 +41,7 @@ torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& co
   const torch::Tensor h = attn_norm->forward(x);
   // [B, T, D] → [B, H, T, hd]; the head count follows the (possibly pruned) q width.
   const int64_t width = q->out_features();
-  const int64_t head_dim = width / n_heads;
+  const int64_t n_heads = width / head_dim;
   auto split = [&](const torch::Tensor& t) {
     return t.view({batch, time, n_heads, head_dim}).transpose(1, 2);
   };
@@ -68,26 +68,33 @@ Transformer::Transformer(nlohmann::json config) : Model(std::move(config)) {
     embed_->weight.normal_(0, 0.02);
   }
   auto block_list = register_module("blocks", torch::nn::ModuleList());
+  const int64_t head_dim = d / heads;
+  auto per_block = [&](const char* key, int64_t fallback) {
+    return config_.contains(key) ? config_[key].get<std::vector<int64_t>>()
+                                 : std::vector<int64_t>(layers, fallback);
+  };
+  const std::vector<int64_t> block_heads = per_block("block_heads", heads);
+  const std::vector<int64_t> block_ff = per_block("block_d_ff", d_ff);
   for (int64_t i = 0; i < layers; ++i) {
-    Block block(d, heads);
+    Block block(d, head_dim);
+    const int64_t width = block_heads[i] * head_dim, ff = block_ff[i];
     block_list->push_back(block);
     const std::string p = fmt::format("blocks.{}.", i);
     auto linear = [](int64_t in, int64_t out) {
       return std::make_shared<DenseLinear>(in, out, false);
     };
-    add_layer(*block, "q", p + "q", block->q, linear(d, d));
-    add_layer(*block, "k", p + "k", block->k, linear(d, d));
-    add_layer(*block, "v", p + "v", block->v, linear(d, d));
-    add_layer(*block, "o", p + "o", block->o, linear(d, d));
-    add_layer(*block, "gate", p + "gate", block->gate, linear(d, d_ff));
-    add_layer(*block, "up", p + "up", block->up, linear(d, d_ff));
-    add_layer(*block, "down", p + "down", block->down, linear(d_ff, d));
+    add_layer(*block, "q", p + "q", block->q, linear(d, width));
+    add_layer(*block, "k", p + "k", block->k, linear(d, width));
+    add_layer(*block, "v", p + "v", block->v, linear(d, width));
+    add_layer(*block, "o", p + "o", block->o, linear(width, d));
+    add_layer(*block, "gate", p + "gate", block->gate, linear(d, ff));
+    add_layer(*block, "up", p + "up", block->up, linear(d, ff));
+    add_layer(*block, "down", p + "down", block->down, linear(ff, d));
     blocks_.push_back(block);
   }
   final_norm_ = register_module("final_norm", RmsNorm(d));
   add_layer(*this, "head", "head", head_, std::make_shared<DenseLinear>(d, vocab, false));
 
-  const int64_t head_dim = d / heads;
   const double base = config_.at("rope_base").get<double>();
   auto inv_freq = torch::pow(base, -torch::arange(0, head_dim, 2, torch::kFloat64) / head_dim);
   auto angles = torch::outer(torch::arange(max_seq_, torch::kFloat64), inv_freq);
@@ -118,12 +125,22 @@ std::vector<DimGroup> Transformer::dependency_groups() const {
     for (const char* c : {"q", "k", "v", "gate", "up"}) residual.consumers.push_back(p + c);
     residual.passthrough.push_back(p + "attn_norm");
     residual.passthrough.push_back(p + "mlp_norm");
-    const int64_t head_dim = blocks_[i]->q->out_features() / blocks_[i]->n_heads;
-    groups.push_back({p + "heads", {p + "q", p + "k", p + "v"}, {p + "o"}, {}, 1, head_dim});
+    groups.push_back(
+        {p + "heads", {p + "q", p + "k", p + "v"}, {p + "o"}, {}, 1, blocks_[i]->head_dim});
     groups.push_back({p + "ffn", {p + "gate", p + "up"}, {p + "down"}, {}, 1, 1});
   }
   groups.insert(groups.begin(), residual);
   return groups;
+}
+
+void Transformer::sync_config_to_layers() {
+  std::vector<int64_t> heads, ff;
+  for (const auto& block : blocks_) {
+    heads.push_back(block->q->out_features() / block->head_dim);
+    ff.push_back(block->gate->out_features());
+  }
+  config_["block_heads"] = heads;
+  config_["block_d_ff"] = ff;
 }
 
 }  // namespace qz::nn

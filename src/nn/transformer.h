@@ -2,7 +2,9 @@
 // RMSNorm → causal multi-head attention with rotary positions → residual, RMSNorm → SwiGLU MLP
 // → residual, then a final RMSNorm and a linear head over the vocabulary. No biases.
 // Config: {"arch":"transformer","vocab":V,"d_model":128,"n_layers":3,"n_heads":4,"d_ff":352,
-//          "max_seq":64,"rope_base":10000}.
+//          "max_seq":64,"rope_base":10000}; head size = d_model / n_heads. Structured pruning
+// writes per-block widths, "block_heads": [..] and "block_d_ff": [..] (heads and FFN units
+// left in each block), which override n_heads and d_ff block by block.
 #pragma once
 
 #include "nn/model.h"
@@ -24,13 +26,13 @@ TORCH_MODULE(RmsNorm);
 // One transformer block; its compressible layers are registered by the owning Transformer.
 class BlockImpl : public torch::nn::Module {
  public:
-  BlockImpl(int64_t d_model, int64_t n_heads);
+  BlockImpl(int64_t d_model, int64_t head_dim);
   // x: [B, T, D]; cos/sin: [T, head_dim/2] rotary tables for positions of x.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
 
   RmsNorm attn_norm{nullptr}, mlp_norm{nullptr};
   LayerPtr q, k, v, o, gate, up, down;
-  int64_t n_heads;
+  int64_t head_dim;  // fixed; the head count follows q's (possibly pruned) width
 };
 TORCH_MODULE(Block);
 
@@ -41,6 +43,7 @@ class Transformer : public Model {
   torch::Tensor forward(const torch::Tensor& tokens) override;
   Task task() const override { return Task::LanguageModel; }
   std::vector<DimGroup> dependency_groups() const override;
+  void sync_config_to_layers() override;
   int64_t max_seq() const { return max_seq_; }
 
  private:

@@ -73,7 +73,7 @@ double split_accuracy(nn::Model& model, const data::Split& split, bool has_answe
 }
 
 TrainResult train_model(nn::Model& model, const data::Dataset& data, const TrainOptions& options,
-                        const LossFn& loss) {
+                        const LossFn& loss, const StepHook& after_step) {
   QZ_CHECK(options.epochs >= 1 && options.batch >= 1 && options.lr > 0,
            "[train] epochs, batch and lr must be positive");
   const data::Split& train = data.train;
@@ -109,6 +109,10 @@ TrainResult train_model(nn::Model& model, const data::Dataset& data, const Train
       if (options.grad_clip > 0)
         torch::nn::utils::clip_grad_norm_(model.parameters(), options.grad_clip);
       optimizer.step();
+      if (after_step) {
+        torch::NoGradGuard guard;
+        after_step();
+      }
       loss_sum += l.item<double>() * static_cast<double>(hi - lo);
       {
         torch::NoGradGuard guard;

@@ -43,9 +43,12 @@ struct TrainResult {
 // logits and the batch, returns the scalar loss to minimise.
 using LossFn = std::function<torch::Tensor(const torch::Tensor& logits, const data::Split& batch)>;
 
+// Called after every optimizer step (e.g. to keep pruned weights at zero), without gradients.
+using StepHook = std::function<void()>;
+
 // Trains `model` on `data.train`, validating on `data.val` after each epoch.
 TrainResult train_model(nn::Model& model, const data::Dataset& data, const TrainOptions& options,
-                        const LossFn& loss = nullptr);
+                        const LossFn& loss = nullptr, const StepHook& after_step = nullptr);
 
 // Mean sample score on a split in eval mode (no gradients), in batches.
 double split_accuracy(nn::Model& model, const data::Split& split, bool has_answers,

@@ -10,6 +10,7 @@
 #include "nn/model_config.h"
 #include "nn/model_file.h"
 #include "nn/quantized_layer.h"
+#include "test_models.h"
 
 namespace qz::compress {
 namespace {
@@ -17,17 +18,11 @@ namespace {
 namespace fs = std::filesystem;
 
 nn::ModelPtr model(const std::string& arch) {
-  torch::manual_seed(0);
-  auto m = nn::make_model(
-      nn::default_config(arch, {1, 16, 16}, arch == "transformer" ? 256 : 12, 16), "test");
-  m->eval();
-  return m;
+  return testing::test_model(arch);
 }
 
 torch::Tensor inputs(const std::string& arch, int64_t n = 64) {
-  torch::manual_seed(1);
-  if (arch == "transformer") return torch::randint(0, 256, {n, 12}, torch::kInt64);
-  return torch::rand({n, 1, 16, 16});
+  return testing::test_inputs(arch, n);
 }
 
 double relative_error(const torch::Tensor& a, const torch::Tensor& b) {

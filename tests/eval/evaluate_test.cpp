@@ -19,6 +19,7 @@ class ConstantModel : public nn::Model {
   }
   nn::Task task() const override { return nn::Task::Classification; }
   std::vector<nn::DimGroup> dependency_groups() const override { return {}; }
+  void sync_config_to_layers() override {}
 
  private:
   int64_t classes_;

@@ -14,6 +14,26 @@
 
 namespace qz::kernels::simd {
 
+namespace {
+
+// For each 8-bit mask, the source index of every set lane (the count of set bits below it), a
+// nibble per lane: Avx2::expand's permutation.
+struct ExpandIndex {
+  uint32_t nibbles[256];
+};
+constexpr ExpandIndex make_expand_index() {
+  ExpandIndex t{};
+  for (uint32_t bits = 0; bits < 256; ++bits) {
+    uint32_t below = 0;
+    for (uint32_t lane = 0; lane < 8; ++lane)
+      if (bits & (1u << lane)) t.nibbles[bits] |= (below++) << (4 * lane);
+  }
+  return t;
+}
+constexpr ExpandIndex kExpandIndex = make_expand_index();
+
+}  // namespace
+
 struct Avx2 {
   using F = __m256;
   using I = __m256i;
@@ -58,6 +78,20 @@ struct Avx2 {
     __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_max_ps(s, _mm_movehl_ps(s, s));
     return _mm_cvtss_f32(_mm_max_ss(s, _mm_movehdup_ps(s)));
+  }
+  // The next popcount(bits) values of a sparse row spread to the lanes whose bit is set, zero
+  // elsewhere; reads only those values. AVX2 has no expand: each lane's source index is the
+  // count of set bits below it (a nibble per lane in kExpandIndex), applied with vpermps.
+  static F expand(const float* values, uint32_t bits) {
+    const F packed = load_partial(values, __builtin_popcount(bits));
+    const __m256i shifts = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
+    const __m256i index = _mm256_and_si256(
+        _mm256_srlv_epi32(_mm256_set1_epi32(static_cast<int>(kExpandIndex.nibbles[bits])), shifts),
+        _mm256_set1_epi32(7));
+    const __m256i lane_bits = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    const __m256i kept = _mm256_cmpeq_epi32(
+        _mm256_and_si256(_mm256_set1_epi32(static_cast<int>(bits)), lane_bits), lane_bits);
+    return _mm256_and_ps(_mm256_permutevar8x32_ps(packed, index), _mm256_castsi256_ps(kept));
   }
   // W integer-valued floats in [0, 255] stored as W bytes.
   static void store_codes_u8(uint8_t* p, F v) {

@@ -67,6 +67,13 @@ struct Avx512 {
     s = _mm_max_ps(s, _mm_movehl_ps(s, s));
     return _mm_cvtss_f32(_mm_max_ss(s, _mm_movehdup_ps(s)));
   }
+  // The next popcount(bits) values of a sparse row spread to the lanes whose bit is set, zero
+  // elsewhere; reads only those values. (The register form of vexpandps: its memory form is
+  // microcoded on some cores.)
+  static F expand(const float* values, uint32_t bits) {
+    const __m512 packed = load_partial(values, __builtin_popcount(bits));
+    return _mm512_maskz_expand_ps(static_cast<__mmask16>(bits), packed);
+  }
   // W integer-valued floats in [0, 255] stored as W bytes.
   static void store_codes_u8(uint8_t* p, F v) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtusepi32_epi8(_mm512_cvtps_epi32(v)));

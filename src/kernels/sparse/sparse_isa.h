@@ -1,0 +1,20 @@
+// The table each ISA's sparse-matmul source file fills (internal to kernels/sparse/).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/sparse/sparse_matmul.h"
+
+namespace qz::kernels {
+
+struct SparseIsaKernels {
+  // y[i·N + n] = Σ_k x[i·K + k]·W[n, k] for m rows and n in [n0, n1); `row` is K floats of
+  // scratch (m ≥ 2 only). No epilogue.
+  void (*matmul)(const float* x, int64_t m, const SparseWeightView& w, int64_t n0, int64_t n1,
+                 float* y, float* row);
+};
+
+const SparseIsaKernels* f32_bitmask_f32_matmul__avx2();
+const SparseIsaKernels* f32_bitmask_f32_matmul__avx512();
+
+}  // namespace qz::kernels

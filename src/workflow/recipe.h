@@ -1,0 +1,34 @@
+// Recipes: a JSON file of compression steps run in order on one model, e.g.
+//   {"steps": [{"method": "distill", "student": {"hidden": [128, 128]}},
+//              {"method": "prune-structured", "ratio": 0.5},
+//              {"method": "int4", "group": 128}]}
+// Every step names a method and may set that method's options; parsing fills in the defaults
+// and rejects unknown methods, unknown keys and out-of-range values with the file, the step and
+// the field. The CLI's single-method compress builds the same one-step recipe from its flags.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace qz::workflow {
+
+struct RecipeStep {
+  std::string method;
+  nlohmann::json options;  // every option of the method, defaults filled in
+};
+
+// The methods a step may name (quantization, pruning, factorization, distillation, QAT,
+// fine-tuning).
+const std::vector<std::string>& recipe_methods();
+
+// Validates one step (`where` names it in errors) and fills in its defaults.
+RecipeStep parse_recipe_step(const nlohmann::json& step, const std::string& where);
+
+// Reads and validates a recipe file (at most 64 steps and 1 MiB).
+std::vector<RecipeStep> read_recipe(const std::string& path);
+
+// The steps as JSON (recorded in the output's provenance).
+nlohmann::json recipe_json(const std::vector<RecipeStep>& steps);
+
+}  // namespace qz::workflow

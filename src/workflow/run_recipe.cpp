@@ -1,0 +1,358 @@
+#include "workflow/run_recipe.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "compress/low_rank.h"
+#include "compress/prune/prune_masks.h"
+#include "compress/prune/structured_prune.h"
+#include "compress/qat.h"
+#include "compress/quantize_pass.h"
+#include "core/error.h"
+#include "core/progress.h"
+#include "nn/model_config.h"
+#include "nn/sparse_layer.h"
+#include "train/distillation.h"
+#include "workflow/build_model.h"
+
+namespace qz::workflow {
+namespace {
+
+using nlohmann::json;
+
+struct RecipeState {
+  nn::ModelPtr model;
+  nn::ModelPtr teacher;  // the input model, unchanged: fine-tuning distils from it
+  const data::Dataset& data;
+  torch::Tensor calibration;
+  uint64_t seed = 0;
+  compress::LayerMasks masks;                    // kept weights of pruned FP32 layers
+  std::map<std::string, torch::Tensor> factors;  // the masks as the weights' dtype and shape
+  std::map<std::string, std::string> patterns;   // pruned layer → "unstructured" | "N:M"
+};
+
+std::vector<std::string> string_list(const json& j) {
+  return j.get<std::vector<std::string>>();
+}
+
+bool is_fp32(const nn::CompressibleLayer& layer) {
+  return layer.scheme().value("format", "") == "fp32";
+}
+
+void require_no_masks(const RecipeState& s, const std::string& method) {
+  QZ_CHECK(s.masks.empty(),
+           "[recipe] {} after unstructured or N:M pruning is not supported: put it before the "
+           "pruning step",
+           method);
+}
+
+// Keeps pruned weights at zero (after every optimizer step and before packing).
+void reapply_masks(RecipeState& s) {
+  torch::NoGradGuard guard;
+  for (const auto& [name, factor] : s.factors) {
+    const nn::LayerSlot* slot = s.model->find_layer(name);
+    if (slot != nullptr) slot->get()->dense_weight().mul_(factor);
+  }
+}
+
+// Drops masks of layers that are no longer FP32 (quantized: their zeros stay in the codes).
+void forget_compressed_masks(RecipeState& s) {
+  for (auto it = s.masks.begin(); it != s.masks.end();) {
+    const nn::LayerSlot* slot = s.model->find_layer(it->first);
+    const auto format = slot->get()->scheme().value("format", "");
+    if (format != "fp32" && format != "fake-quant") {
+      s.factors.erase(it->first);
+      s.patterns.erase(it->first);
+      it = s.masks.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+// Fine-tunes the current model (masks fixed) at the architecture's training rate unless `lr` is
+// set, learning from the labels and from the input model (distillation, T = 4, α = 0.5): the
+// uncompressed model's soft targets recover more than the labels alone.
+json finetune(RecipeState& s, int64_t epochs, double lr, const std::string& label) {
+  if (epochs <= 0) return json{{"epochs", 0}};
+  train::TrainOptions o = train::default_train_options(s.model->arch());
+  o.epochs = epochs;
+  o.lr = lr > 0 ? lr : o.lr;
+  o.seed = s.seed;
+  o.label = label;
+  const train::TrainResult r = train::train_model(
+      *s.model, s.data, o, train::distillation_loss(*s.teacher, {}),
+      s.masks.empty() ? train::StepHook() : [&s] { reapply_masks(s); });
+  return json{{"epochs", epochs},
+              {"lr", o.lr},
+              {"teacher", "input model"},
+              {"val_accuracy", compact_numbers(r.epochs.back().val_accuracy)}};
+}
+
+json prune_unstructured(RecipeState& s, const RecipeStep& step) {
+  const json& o = step.options;
+  const auto exclude = string_list(o["exclude"]);
+  for (const auto& slot : s.model->layers())
+    if (std::find(exclude.begin(), exclude.end(), slot.name()) == exclude.end())
+      QZ_CHECK(is_fp32(*slot.get()),
+               "[recipe] {}: layer '{}' is {}; prune before quantizing or factoring", step.method,
+               slot.name(), slot.get()->scheme().dump());
+  compress::MaskOptions mo;
+  if (step.method == "prune-nm") {
+    mo.pattern = o["pattern"];
+  } else {
+    mo.pattern = o.value("pattern", "unstructured");
+    mo.sparsity = o["sparsity"];
+    const std::string scope = o.value("scope", step.method == "prune-wanda" ? "row" : "layer");
+    mo.scope = scope == "global" ? compress::MaskScope::Global
+               : scope == "row"  ? compress::MaskScope::PerRow
+                                 : compress::MaskScope::PerLayer;
+  }
+  const compress::LayerScores scores =
+      step.method == "prune-wanda" ? compress::wanda_scores(*s.model, s.calibration, exclude)
+                                   : compress::magnitude_scores(*s.model, exclude);
+  compress::LayerMasks masks = compress::select_masks(scores, mo);
+  json layers = json::array();
+  for (auto& [name, keep] : masks) {
+    auto old = s.masks.find(name);
+    if (old != s.masks.end()) keep = keep & old->second;
+    const auto w = s.model->find_layer(name)->get()->dense_weight();
+    s.masks[name] = keep;
+    s.factors[name] = keep.view(w.sizes()).to(w.scalar_type());
+    s.patterns[name] = mo.pattern;
+    layers.push_back(
+        {{"layer", name},
+         {"sparsity", compact_numbers(1.0 - keep.to(torch::kFloat64).mean().item<double>())}});
+  }
+  reapply_masks(s);
+  json details = {{"layers", layers}, {"pattern", mo.pattern}};
+  details["finetune"] = finetune(s, o["finetune_epochs"], o["lr"], step.method + " fine-tune");
+  return details;
+}
+
+json prune_structured(RecipeState& s, const RecipeStep& step) {
+  require_no_masks(s, step.method);
+  const json& o = step.options;
+  compress::StructuredOptions so;
+  so.ratio = o["ratio"];
+  so.norm = o["norm"];
+  so.global = o["global"];
+  so.exclude = string_list(o["exclude"]);
+  json groups = json::array();
+  for (const auto& g : compress::prune_structured(*s.model, so))
+    groups.push_back({{"group", g.group},
+                      {"units_before", g.units_before},
+                      {"units_after", g.units_after},
+                      {"unit", g.unit}});
+  json details = {{"groups", groups}, {"config", s.model->config()}};
+  details["finetune"] = finetune(s, o["finetune_epochs"], o["lr"], "structured fine-tune");
+  return details;
+}
+
+json low_rank(RecipeState& s, const RecipeStep& step) {
+  require_no_masks(s, step.method);
+  const json& o = step.options;
+  compress::LowRankOptions lo;
+  lo.rank = o["rank"];
+  lo.energy = o["energy"];
+  lo.ratio = o["ratio"];
+  lo.activation_aware = o["activation_aware"];
+  lo.exclude = string_list(o["exclude"]);
+  json layers = json::array();
+  for (const auto& r : compress::factorize_model(*s.model, lo, s.calibration))
+    layers.push_back({{"layer", r.layer},
+                      {"in", r.in},
+                      {"out", r.out},
+                      {"rank", r.rank},
+                      {"factored", r.factored},
+                      {"relative_error", compact_numbers(r.relative_error)},
+                      {"params_before", r.params_before},
+                      {"params_after", r.params_after}});
+  json details = {{"layers", layers}};
+  details["finetune"] = finetune(s, o["finetune_epochs"], o["lr"], "low-rank fine-tune");
+  return details;
+}
+
+json distill(RecipeState& s, const RecipeStep& step) {
+  require_no_masks(s, step.method);
+  const json& o = step.options;
+  const std::string arch = s.model->arch();
+  json overrides = s.model->config();
+  for (const auto& [key, value] : o["student"].items()) overrides[key] = value;
+  for (const char* key : {"block_heads", "block_d_ff"})
+    if (!o["student"].contains(key)) overrides.erase(key);
+  const json config = resolve_config(arch, overrides, "recipe distill 'student'", s.data);
+  train::TrainOptions to = train::default_train_options(arch);
+  if (o["epochs"].get<int64_t>() > 0) to.epochs = o["epochs"];
+  if (o["lr"].get<double>() > 0) to.lr = o["lr"];
+  to.seed = s.seed;
+  const train::DistillOptions d{o["temperature"], o["alpha"]};
+  auto make_student = [&] {
+    torch::manual_seed(s.seed);
+    return nn::make_model(config, "recipe distill 'student'");
+  };
+  json details;
+  details["teacher_parameters"] = s.model->parameter_count();
+  if (o["baseline"].get<bool>()) {
+    // The same student, same seed and schedule, without a teacher: what distillation adds.
+    nn::ModelPtr alone = make_student();
+    to.label = "student alone";
+    train::train_model(*alone, s.data, to);
+    const eval::EvalResult r = eval::evaluate(*alone, s.data, "test");
+    details["student_alone_test_accuracy"] = compact_numbers(r.accuracy);
+  }
+  nn::ModelPtr student = make_student();
+  to.label = "distil";
+  train::train_model(*student, s.data, to, train::distillation_loss(*s.model, d));
+  details["student_parameters"] = student->parameter_count();
+  details["student_test_accuracy"] =
+      compact_numbers(eval::evaluate(*student, s.data, "test").accuracy);
+  details["student_config"] = config;
+  s.model = student;
+  return details;
+}
+
+json qat(RecipeState& s, const RecipeStep& step) {
+  const json& o = step.options;
+  compress::QatPlan plan;
+  plan.method = o["quant"];
+  plan.group = o["group"];
+  plan.symmetric = o["symmetric"];
+  plan.exclude = string_list(o["exclude"]);
+  compress::insert_fake_quant(*s.model, plan);
+  json details;
+  try {
+    details["finetune"] = finetune(s, o["epochs"], o["lr"], "qat " + plan.method);
+  } catch (...) {
+    compress::remove_fake_quant(*s.model);
+    throw;
+  }
+  compress::remove_fake_quant(*s.model);
+  compress::QuantizePlan qp;
+  qp.method = plan.method;
+  qp.group = plan.group;
+  qp.symmetric = plan.symmetric;
+  qp.exclude = plan.exclude;
+  compress::quantize_model(*s.model, qp, s.calibration);
+  forget_compressed_masks(s);
+  details["converted_to"] = qp.to_json();
+  return details;
+}
+
+json quantize(RecipeState& s, const RecipeStep& step) {
+  const json& o = step.options;
+  compress::QuantizePlan plan;
+  plan.method = step.method;
+  plan.group = o["group"];
+  plan.symmetric = o["symmetric"];
+  plan.range = o["range"];
+  plan.observer = o["observer"];
+  plan.exclude = string_list(o["exclude"]);
+  reapply_masks(s);
+  json layers = json::array();
+  for (const auto& l : compress::quantize_model(*s.model, plan, s.calibration))
+    layers.push_back(compact_numbers(l.to_json()));
+  forget_compressed_masks(s);
+  return {{"layers", layers}};
+}
+
+json run_step(RecipeState& s, const RecipeStep& step) {
+  const std::string& m = step.method;
+  if (m == "prune-magnitude" || m == "prune-nm" || m == "prune-wanda")
+    return prune_unstructured(s, step);
+  if (m == "prune-structured") return prune_structured(s, step);
+  if (m == "lowrank") return low_rank(s, step);
+  if (m == "distill") return distill(s, step);
+  if (m == "qat") return qat(s, step);
+  if (m == "finetune")
+    return {{"finetune", finetune(s, step.options["epochs"], step.options["lr"], "fine-tune")}};
+  return quantize(s, step);
+}
+
+// Pruned layers still in FP32 become SparseLayers (mask + kept values).
+json pack_pruned_layers(RecipeState& s) {
+  json packed = json::array();
+  reapply_masks(s);
+  for (const auto& [name, keep] : s.masks) {
+    const nn::LayerSlot* slot = s.model->find_layer(name);
+    if (!is_fp32(*slot->get())) continue;
+    auto layer = nn::SparseLayer::pack(*slot->get(), keep, s.patterns.at(name));
+    slot->replace(layer);
+    packed.push_back(name);
+  }
+  return packed;
+}
+
+}  // namespace
+
+int64_t model_weight_bytes(const nn::Model& model) {
+  int64_t bytes = 0;
+  for (const auto& slot : model.layers()) bytes += slot.get()->weight_bytes();
+  return bytes;
+}
+
+RecipeResult run_recipe(nn::ModelFile& file, const RecipeRequest& request,
+                        const data::Dataset& data) {
+  QZ_CHECK(!request.steps.empty(), "[recipe] no steps to run");
+  RecipeResult result;
+  result.base_bytes = file.file_bytes;
+  result.base_weight_bytes = model_weight_bytes(*file.model);
+  result.base = eval::evaluate(*file.model, data, "test");
+  RecipeState s{file.model,   nn::load_model(request.in_path).model,
+                data,         data.train.head(request.calib_samples).inputs,
+                request.seed, {},
+                {},           {}};
+  if (s.calibration.size(0) < request.calib_samples)
+    fmt::print(stderr, "warning: only {} calibration samples available (asked for {})\n",
+               s.calibration.size(0), request.calib_samples);
+  json step_metrics = json::array();
+  for (size_t i = 0; i < request.steps.size(); ++i) {
+    const RecipeStep& step = request.steps[i];
+    if (!progress_quiet())
+      fmt::print(stderr, "step {}/{}: {}\n", i + 1, request.steps.size(), step.method);
+    const auto start = std::chrono::steady_clock::now();
+    StepOutcome out;
+    out.method = step.method;
+    out.details = run_step(s, step);
+    s.model->eval();
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    out.val_accuracy = train::split_accuracy(*s.model, data.val, data.has_answers);
+    out.parameters = s.model->parameter_count();
+    out.weight_bytes = model_weight_bytes(*s.model);
+    step_metrics.push_back({{"method", step.method},
+                            {"val_accuracy", compact_numbers(out.val_accuracy)},
+                            {"parameters", out.parameters},
+                            {"weight_bytes", out.weight_bytes},
+                            {"details", out.details}});
+    result.steps.push_back(std::move(out));
+  }
+  const json packed = pack_pruned_layers(s);
+  if (!packed.empty()) {
+    result.steps.back().weight_bytes = model_weight_bytes(*s.model);
+    step_metrics.back()["weight_bytes"] = result.steps.back().weight_bytes;
+    step_metrics.back()["packed_sparse"] = packed;
+  }
+  file.model = s.model;
+  file.model->eval();
+  result.compressed = eval::evaluate(*file.model, data, "test");
+
+  json provenance = file.provenance;
+  provenance["step"] = "compress";
+  provenance["source"] = std::filesystem::path(request.in_path).filename().string();
+  provenance["recipe"] = recipe_json(request.steps);
+  provenance["seed"] = request.seed;
+  provenance["calib_samples"] = request.calib_samples;
+  provenance["data"] = data.spec;
+  provenance["data_seed"] = request.data.options.seed;
+  provenance.erase("compress");
+  const json metrics = {{"steps", step_metrics},
+                        {"test", stored_metrics(result.compressed)},
+                        {"base_accuracy", compact_numbers(result.base.accuracy)}};
+  nn::save_model(*file.model, request.out_path, provenance, metrics);
+  result.out_bytes = std::filesystem::file_size(request.out_path);
+  return result;
+}
+
+}  // namespace qz::workflow
