@@ -8,6 +8,7 @@
 #include "compress/quantize_pass.h"
 #include "core/error.h"
 #include "core/json_fields.h"
+#include "nn/sparse_layer.h"
 
 namespace qz::workflow {
 namespace {
@@ -94,14 +95,7 @@ void check_values(const json& o, const std::string& where) {
     QZ_CHECK(o["pattern"].is_string(), "{}: field 'pattern': expected a string such as \"2:4\"",
              where);
     const std::string p = o["pattern"];
-    if (p != "unstructured") {
-      int n = 0, m = 0;
-      char tail = 0;
-      QZ_CHECK(std::sscanf(p.c_str(), "%d:%d%c", &n, &m, &tail) == 2 && n >= 1 && n < m && m <= 64,
-               "{}: field 'pattern': '{}' (expected \"unstructured\" or N:M with 1 <= N < M <= "
-               "64)",
-               where, p);
-    }
+    if (p != "unstructured") nn::parse_nm_pattern(p, where + ": field 'pattern'");
   }
   check_number(o, "ratio", where, 0.0, 0.999);
   check_bool(o, "global", where);

@@ -4,6 +4,7 @@
 
 #include "compress/layer_inputs.h"
 #include "core/error.h"
+#include "nn/matmul_layer_forward.h"
 #include "nn/sparse_layer.h"
 
 namespace qz::compress {
@@ -58,17 +59,9 @@ LayerScores wanda_scores(nn::Model& model, const torch::Tensor& calibration,
   std::map<std::string, torch::Tensor> squares;  // Σ x_j² per input column
   for_each_layer_input(model, calibration, [&](const std::string& name, const torch::Tensor& x) {
     const nn::LayerSlot* slot = model.find_layer(name);
-    torch::Tensor cols;
-    if (slot->get()->kind() == nn::LayerKind::Conv2d) {
-      const nn::ConvGeometry g = slot->get()->geometry();
-      cols = torch::nn::functional::unfold(
-                 x, torch::nn::functional::UnfoldFuncOptions(g.kernel).padding(g.padding).stride(
-                        g.stride))
-                 .transpose(1, 2)
-                 .reshape({-1, slot->get()->in_features() * g.kernel * g.kernel});
-    } else {
-      cols = x.reshape({-1, x.size(-1)});
-    }
+    const torch::Tensor cols = slot->get()->kind() == nn::LayerKind::Conv2d
+                                   ? nn::im2col_rows(*slot->get(), x)
+                                   : x.reshape({-1, x.size(-1)});
     const auto sq = cols.to(torch::kFloat64).pow(2).sum(0);
     auto [it, inserted] = squares.emplace(name, sq);
     if (!inserted) it->second += sq;

@@ -76,10 +76,9 @@ void shrink_group(nn::Model& model, const nn::DimGroup& g, const torch::Tensor& 
     const auto modules = model.named_modules();
     QZ_ASSERT(modules.contains(name), "[prune] dependency group names unknown module '{}'", name);
     const auto& module = modules[name];
-    for (auto tensor : module->parameters(false))
-      if (tensor.dim() == 1 && tensor.size(0) == width)
-        tensor.set_(tensor.index_select(0, keep).clone());
-    for (auto tensor : module->buffers(false))
+    auto tensors = module->parameters(false);
+    for (const auto& buffer : module->buffers(false)) tensors.push_back(buffer);
+    for (auto tensor : tensors)
       if (tensor.dim() == 1 && tensor.size(0) == width)
         tensor.set_(tensor.index_select(0, keep).clone());
   }
