@@ -46,6 +46,10 @@ workflow::RecipeStep step_from_flags(const CompressArgs& a) {
   return workflow::parse_recipe_step(step, "[compress] --method " + a.method);
 }
 
+std::string sci(double x) {
+  return fmt::format("{:.3g}", x);
+}
+
 void print_recipe_result(const workflow::RecipeResult& res) {
   TextTable table({"step", "method", "val acc %", "parameters", "weight bytes", "seconds"});
   for (size_t i = 0; i < res.steps.size(); ++i) {
@@ -76,10 +80,25 @@ void print_recipe_result(const workflow::RecipeResult& res) {
                    l["layer"].get<std::string>(), l["out"].get<int64_t>(), l["in"].get<int64_t>(),
                    l["rank"].get<int64_t>(), l["factored"].get<bool>() ? "factored" : "left dense",
                    l["relative_error"].get<double>());
+    if (st.method == "gptq") {
+      TextTable gt({"layer", "method", "output MSE gptq", "output MSE rtn", "gptq/rtn", "ms"});
+      for (const auto& l : st.details["layers"]) {
+        const double g = l["output_mse"], r = l["rtn_output_mse"];
+        gt.add_row({l["layer"].get<std::string>(), l["method"].get<std::string>(), sci(g), sci(r),
+                    r > 0 ? fmt::format("{:.3f}", g / r) : "-",
+                    fmt::format("{:.1f}", 1e3 * l["seconds"].get<double>())});
+      }
+      fmt::print("{}\n", gt.to_text());
+    }
     if (st.details.contains("pattern"))
       for (const auto& l : st.details["layers"])
-        fmt::print("pruned: {} sparsity {:.3f} ({})\n", l["layer"].get<std::string>(),
-                   l["sparsity"].get<double>(), st.details["pattern"].get<std::string>());
+        fmt::print("pruned: {} sparsity {:.3f} ({}){}\n", l["layer"].get<std::string>(),
+                   l["sparsity"].get<double>(), st.details["pattern"].get<std::string>(),
+                   l.contains("output_mse")
+                       ? fmt::format(": output MSE {} (magnitude, no update: {}) in {:.2f}s",
+                                     sci(l["output_mse"]), sci(l["magnitude_output_mse"]),
+                                     l["seconds"].get<double>())
+                       : "");
   }
   fmt::print("weights: {} bytes -> {} bytes ({:.2f}x smaller)\n", res.base_weight_bytes,
              res.steps.back().weight_bytes,
@@ -111,10 +130,6 @@ void run_recipe_command(CompressArgs& a, nn::ModelFile& file) {
   const workflow::RecipeResult res = workflow::run_recipe(file, r, data);
   print_recipe_result(res);
   fmt::print("saved {}\n", a.out);
-}
-
-std::string sci(double x) {
-  return fmt::format("{:.3g}", x);
 }
 
 void run_compress(CompressArgs& a) {
@@ -199,7 +214,7 @@ void add_compress_command(CLI::App& app) {
   cmd->add_option("--observer", args->request.plan.observer, "int8-static activation observer")
       ->check(CLI::IsMember({"minmax", "moving-average", "histogram"}))
       ->capture_default_str();
-  cmd->add_option("--calib", args->request.calib_samples,
+  cmd->add_option("--calib,--calib-samples", args->request.calib_samples,
                   "Calibration samples from the training split")
       ->check(CLI::Range(1, 1 << 24))
       ->capture_default_str();
@@ -237,6 +252,14 @@ void add_compress_command(CLI::App& app) {
   step_option("--alpha", "alpha", 0.0, "distill: weight of the hard-label loss (default 0.5)");
   step_option("--quant", "quant", std::string(),
               "qat: int4 | int8 | int8-dynamic | int8-static (default int4)");
+  step_option("--bits", "bits", 0, "gptq: bits per weight, 2–8 (default 4)");
+  step_option("--damp", "damp", 0.0,
+              "gptq/prune-sparsegpt: Hessian damping, share of mean diag (default 0.01)");
+  step_option("--block", "block", int64_t{0},
+              "gptq/prune-sparsegpt: lazy-update block columns (default 128)");
+  cmd->add_flag_function(
+      "--act-order", [args](int64_t) { args->step["act_order"] = true; },
+      "gptq: quantize columns by decreasing Hessian diagonal (static groups)");
   cmd->add_option_function<std::string>(
       "--student",
       [args](const std::string& text) {

@@ -38,6 +38,25 @@ nlohmann::json LayerReport::to_json() const {
           {"output_mse", output_mse}};
 }
 
+LayerReport weight_error_report(const std::string& layer, const std::string& method,
+                                const nn::CompressibleLayer& dense,
+                                const nn::CompressibleLayer& quantized) {
+  torch::NoGradGuard guard;
+  LayerReport r;
+  r.layer = layer;
+  r.method = method;
+  const auto w = dense.dense_weight().to(torch::kFloat32);
+  const auto err = (quantized.dense_weight() - w).abs();
+  r.dense_bytes = w.numel() * 4;
+  r.weight_bytes = quantized.weight_bytes();
+  const double signal = w.pow(2).sum().item<double>(), noise = err.pow(2).sum().item<double>();
+  r.sqnr_db =
+      noise > 0 ? 10.0 * std::log10(signal / noise) : std::numeric_limits<double>::infinity();
+  r.max_abs_error = err.max().item<double>();
+  r.mean_abs_error = err.mean().item<double>();
+  return r;
+}
+
 std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& plan,
                                         const torch::Tensor& calibration) {
   const auto& methods = quantize_methods();
@@ -102,18 +121,7 @@ std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& pl
     }
     auto quantized = nn::QuantizedLayer::quantize(*dense, options);
 
-    LayerReport r;
-    r.layer = slot.name();
-    r.method = method;
-    const auto w = dense->dense_weight().to(torch::kFloat32);
-    const auto err = (quantized->dense_weight() - w).abs();
-    r.dense_bytes = w.numel() * 4;
-    r.weight_bytes = quantized->weight_bytes();
-    const double signal = w.pow(2).sum().item<double>(), noise = err.pow(2).sum().item<double>();
-    r.sqnr_db =
-        noise > 0 ? 10.0 * std::log10(signal / noise) : std::numeric_limits<double>::infinity();
-    r.max_abs_error = err.max().item<double>();
-    r.mean_abs_error = err.mean().item<double>();
+    LayerReport r = weight_error_report(slot.name(), method, *dense, *quantized);
     if (auto it = inputs.find(slot.name()); it != inputs.end())
       r.output_mse = (quantized->forward(it->second) - dense->forward(it->second))
                          .pow(2)

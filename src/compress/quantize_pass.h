@@ -39,6 +39,12 @@ struct LayerReport {
   nlohmann::json to_json() const;
 };
 
+// The report's weight fields (method, bytes, SQNR, errors) for `quantized` standing in for
+// `dense`; output_mse is left 0 for the caller.
+LayerReport weight_error_report(const std::string& layer, const std::string& method,
+                                const nn::CompressibleLayer& dense,
+                                const nn::CompressibleLayer& quantized);
+
 // Quantizes `model` in place. `calibration` (inputs, e.g. training samples) is required for
 // int8-static and used by every method for the output-error report; may be undefined.
 std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& plan,

@@ -183,6 +183,42 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer
   return q;
 }
 
+std::shared_ptr<QuantizedLayer> QuantizedLayer::from_codes(const CompressibleLayer& dense,
+                                                           const GroupCodes& g, GridKind kind,
+                                                           int bits) {
+  QuantizeOptions o;
+  o.bits = bits;
+  o.group = g.group;
+  if (bits > 4) {
+    QZ_ASSERT(kind == GridKind::SymmetricSigned && g.groups() == 1, "int8 codes need row grids");
+    o.format = WeightFormat::I8;
+  } else {
+    o.format =
+        bits == 4 && kind == GridKind::SymmetricOffset ? WeightFormat::Q4Sym : WeightFormat::Q4Asym;
+  }
+  std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, o));
+  q->allocate();
+  const int64_t n = q->out_, k = q->k_;
+  QZ_ASSERT(g.rows == n && g.cols == k, "codes shape [{}, {}] for a [{}, {}] layer", g.rows, g.cols,
+            n, k);
+  torch::NoGradGuard guard;
+  if (o.format == WeightFormat::I8) {
+    q->codes_.copy_(u8_tensor(g.codes, {n, k}).view(torch::kInt8));
+    q->scales_.copy_(fp16_tensor(g.scales, {n, 1}));
+  } else {
+    q->codes_.copy_(u8_tensor(pack_nibbles(g.codes, n, k), {n, (k + 1) / 2}));
+    q->scales_.copy_(fp16_tensor(g.scales, {n, g.groups()}));
+    if (o.format == WeightFormat::Q4Asym) {
+      std::vector<uint8_t> z(g.zeros.begin(), g.zeros.end());
+      q->zeros_.copy_(u8_tensor(z, {n, g.groups()}));
+    }
+  }
+  const torch::Tensor bias = dense.dense_bias();
+  if (bias.defined())
+    q->bias_ = q->register_buffer("bias", bias.detach().clone().to(torch::kFloat32));
+  return q;
+}
+
 std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json& scheme,
                                                            const CompressibleLayer& dense) {
   const std::string format = scheme.at("format").get<std::string>();
@@ -192,10 +228,22 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json&
           ? (format == "int4-sym" || format == "int4-asym" ? std::string("int4") : format)
           : acts,
       scheme.value("group", int64_t{128}), format != "int4-asym");
+  if (scheme.contains("bits"))  // checked in after_load, where the file's name is known
+    o.bits = scheme["bits"].is_number_integer() ? scheme["bits"].get<int>() : -1;
   std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, o));
   q->allocate();
   if (dense.dense_bias().defined()) q->bias_ = q->register_buffer("bias", torch::zeros({q->out_}));
   return q;
+}
+
+void QuantizedLayer::after_load(const std::string& where) {
+  const int bits = options_.bits;
+  if (bits == 0) return;
+  const bool nibbles = sub_byte(options_.format) && options_.format != WeightFormat::NF4;
+  QZ_CHECK((nibbles && bits >= 2 && bits <= 4) ||
+               (options_.format == WeightFormat::I8 && bits >= 2 && bits <= 8),
+           "{}: scheme field 'bits': expected an integer from 2 to {} for {} storage", where,
+           nibbles ? 4 : 8, kernels::weight_format_name(options_.format));
 }
 
 kernels::PackedWeightView QuantizedLayer::view() const {
@@ -267,7 +315,7 @@ nlohmann::json QuantizedLayer::scheme() const {
   if (sub_byte(options_.format)) j["group"] = options_.group;
   if (options_.format == WeightFormat::Q4Sym || options_.format == WeightFormat::Q4Asym ||
       options_.format == WeightFormat::I8) {
-    j["bits"] = options_.format == WeightFormat::I8 ? 8 : 4;
+    j["bits"] = options_.bits > 0 ? options_.bits : options_.format == WeightFormat::I8 ? 8 : 4;
     j["symmetric"] = options_.format != WeightFormat::Q4Asym;
     j["range"] = options_.range;
   }

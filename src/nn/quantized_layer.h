@@ -15,6 +15,7 @@
 // im2col followed by the same kernels; the bias is applied in the kernels' epilogue.
 #pragma once
 
+#include "core/group_quant.h"
 #include "kernels/weight_format.h"
 #include "nn/compressible_layer.h"
 
@@ -30,6 +31,7 @@ struct QuantizeOptions {
   double percentile = 99.99;
   float input_scale = 1.0f;  // static activations
   int32_t input_zero_point = 0;
+  int bits = 0;  // grid bits when fewer than the storage's (int4 storage of 2–3-bit GPTQ codes)
 };
 
 class QuantizedLayer : public CompressibleLayer {
@@ -37,6 +39,13 @@ class QuantizedLayer : public CompressibleLayer {
   // Quantizes a dense layer.
   static std::shared_ptr<QuantizedLayer> quantize(const CompressibleLayer& dense,
                                                   const QuantizeOptions& options);
+  // A layer holding codes another algorithm chose (GPTQ, AWQ, HQQ) on `kind` grids of `bits`
+  // bits: 2–4 bits are stored as int4 nibbles (int4-sym when the grid is 4-bit symmetric,
+  // int4-asym with explicit zero points otherwise), 5–8 bits as int8 codes with one scale per
+  // row (`codes` must then have group = K and a symmetric signed grid).
+  static std::shared_ptr<QuantizedLayer> from_codes(const CompressibleLayer& dense,
+                                                    const GroupCodes& codes, GridKind kind,
+                                                    int bits);
   // An empty layer shaped for `scheme` (a model file's quantization_config entry), to be
   // filled by loading; `dense` gives kind, shape and geometry.
   static std::shared_ptr<QuantizedLayer> for_scheme(const nlohmann::json& scheme,
@@ -52,6 +61,7 @@ class QuantizedLayer : public CompressibleLayer {
   nlohmann::json scheme() const override;
   int64_t weight_bytes() const override;
   std::vector<std::pair<std::string, io::Dtype>> file_dtypes() const override;
+  void after_load(const std::string& where) override;
 
   const QuantizeOptions& options() const { return options_; }
   kernels::PackedWeightView view() const;

@@ -39,6 +39,11 @@ const std::map<std::string, json>& method_defaults() {
     t["prune-nm"] = with_finetune({{"pattern", "2:4"}, {"exclude", json::array()}});
     t["prune-wanda"] =
         with_finetune({{"sparsity", 0.5}, {"pattern", "unstructured"}, {"exclude", json::array()}});
+    t["prune-sparsegpt"] = with_finetune({{"sparsity", 0.5},
+                                          {"pattern", "unstructured"},
+                                          {"damp", 0.01},
+                                          {"block", 128},
+                                          {"exclude", json::array()}});
     t["prune-structured"] =
         with_finetune({{"ratio", 0.5}, {"norm", 2}, {"global", false}, {"exclude", json::array()}});
     t["lowrank"] = with_finetune({{"rank", 0},
@@ -55,6 +60,9 @@ const std::map<std::string, json>& method_defaults() {
     t["qat"] = {{"quant", "int4"}, {"group", 128}, {"symmetric", false},
                 {"epochs", 5},     {"lr", 0.0},    {"exclude", json::array()}};
     t["finetune"] = {{"epochs", 5}, {"lr", 0.0}};
+    // GPTQ (REFERENCE.md defaults): W4 group 128 affine, 1% damping, 128-column blocks.
+    t["gptq"] = {{"bits", 4},    {"group", 128}, {"symmetric", false},      {"act_order", false},
+                 {"damp", 0.01}, {"block", 128}, {"exclude", json::array()}};
     return t;
   }();
   return table;
@@ -112,6 +120,10 @@ void check_values(const json& o, const std::string& where) {
   check_number(o, "lr", where, 0.0, 10.0);
   check_bool(o, "baseline", where);
   check_choice(o, "quant", where, {"int8", "int8-dynamic", "int8-static", "int4"});
+  check_int(o, "bits", where, 2, 8);
+  check_bool(o, "act_order", where);
+  check_number(o, "damp", where, 1e-6, 0.5);
+  check_int(o, "block", where, 1, 1 << 16);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include "compress/prune/structured_prune.h"
 #include "compress/qat.h"
 #include "compress/quantize_pass.h"
+#include "compress/second_order/gptq_pass.h"
+#include "compress/second_order/sparsegpt_pass.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "nn/model_config.h"
@@ -105,15 +107,27 @@ json prune_unstructured(RecipeState& s, const RecipeStep& step) {
   } else {
     mo.pattern = o.value("pattern", "unstructured");
     mo.sparsity = o["sparsity"];
-    const std::string scope = o.value("scope", step.method == "prune-wanda" ? "row" : "layer");
+    const std::string scope = o.value("scope", step.method == "prune-magnitude" ? "layer" : "row");
     mo.scope = scope == "global" ? compress::MaskScope::Global
                : scope == "row"  ? compress::MaskScope::PerRow
                                  : compress::MaskScope::PerLayer;
   }
-  const compress::LayerScores scores =
-      step.method == "prune-wanda" ? compress::wanda_scores(*s.model, s.calibration, exclude)
-                                   : compress::magnitude_scores(*s.model, exclude);
-  compress::LayerMasks masks = compress::select_masks(scores, mo);
+  compress::LayerMasks masks;
+  std::map<std::string, json> layer_details;
+  if (step.method == "prune-sparsegpt") {
+    const compress::SparseGptOptions so{mo.sparsity, mo.pattern, o["block"], o["damp"]};
+    std::vector<compress::SparseGptLayerReport> reports;
+    masks = compress::sparsegpt_model(*s.model, so, s.calibration, exclude, &reports);
+    for (const auto& r : reports)
+      layer_details[r.layer] = {{"output_mse", r.output_mse},
+                                {"magnitude_output_mse", r.magnitude_output_mse},
+                                {"seconds", r.seconds}};
+  } else {
+    const compress::LayerScores scores =
+        step.method == "prune-wanda" ? compress::wanda_scores(*s.model, s.calibration, exclude)
+                                     : compress::magnitude_scores(*s.model, exclude);
+    masks = compress::select_masks(scores, mo);
+  }
   json layers = json::array();
   for (auto& [name, keep] : masks) {
     auto old = s.masks.find(name);
@@ -122,9 +136,9 @@ json prune_unstructured(RecipeState& s, const RecipeStep& step) {
     s.masks[name] = keep;
     s.factors[name] = keep.view(w.sizes()).to(w.scalar_type());
     s.patterns[name] = mo.pattern;
-    layers.push_back(
-        {{"layer", name},
-         {"sparsity", compact_numbers(1.0 - keep.to(torch::kFloat64).mean().item<double>())}});
+    json l = {{"layer", name}, {"sparsity", 1.0 - keep.to(torch::kFloat64).mean().item<double>()}};
+    if (auto it = layer_details.find(name); it != layer_details.end()) l.update(it->second);
+    layers.push_back(compact_numbers(l));
   }
   reapply_masks(s);
   json details = {{"layers", layers}, {"pattern", mo.pattern}};
@@ -258,17 +272,53 @@ json quantize(RecipeState& s, const RecipeStep& step) {
   return {{"layers", layers}};
 }
 
+json gptq(RecipeState& s, const RecipeStep& step) {
+  const json& o = step.options;
+  compress::GptqOptions go;
+  go.bits = o["bits"];
+  go.group = o["group"];
+  go.symmetric = o["symmetric"];
+  go.act_order = o["act_order"];
+  go.damp = o["damp"];
+  go.block = o["block"];
+  reapply_masks(s);
+  json layers = json::array();
+  for (const auto& r :
+       compress::gptq_model(*s.model, go, s.calibration, string_list(o["exclude"]))) {
+    json l = r.report.to_json();
+    l["rtn_output_mse"] = r.rtn_output_mse;
+    l["damping"] = r.damping;
+    l["seconds"] = r.seconds;
+    layers.push_back(compact_numbers(l));
+  }
+  forget_compressed_masks(s);
+  return {{"layers", layers}};
+}
+
 json run_step(RecipeState& s, const RecipeStep& step) {
   const std::string& m = step.method;
-  if (m == "prune-magnitude" || m == "prune-nm" || m == "prune-wanda")
+  if (m == "prune-magnitude" || m == "prune-nm" || m == "prune-wanda" || m == "prune-sparsegpt")
     return prune_unstructured(s, step);
   if (m == "prune-structured") return prune_structured(s, step);
   if (m == "lowrank") return low_rank(s, step);
   if (m == "distill") return distill(s, step);
   if (m == "qat") return qat(s, step);
+  if (m == "gptq") return gptq(s, step);
   if (m == "finetune")
     return {{"finetune", finetune(s, step.options["epochs"], step.options["lr"], "fine-tune")}};
   return quantize(s, step);
+}
+
+// `details` without its "seconds" fields: timings are printed, never stored, so the same run
+// writes the same file.
+json without_timings(json details) {
+  if (details.is_object()) {
+    details.erase("seconds");
+    for (auto& [key, value] : details.items()) value = without_timings(value);
+  } else if (details.is_array()) {
+    for (auto& value : details) value = without_timings(value);
+  }
+  return details;
 }
 
 // Pruned layers still in FP32 become SparseLayers (mask + kept values).
@@ -325,7 +375,7 @@ RecipeResult run_recipe(nn::ModelFile& file, const RecipeRequest& request,
                             {"val_accuracy", compact_numbers(out.val_accuracy)},
                             {"parameters", out.parameters},
                             {"weight_bytes", out.weight_bytes},
-                            {"details", out.details}});
+                            {"details", without_timings(out.details)}});
     result.steps.push_back(std::move(out));
   }
   const json packed = pack_pruned_layers(s);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Pruning, low-rank, QAT and a chained recipe through the CLI on a briefly trained MLP: each
+# Pruning (magnitude, N:M, Wanda, SparseGPT, structured), GPTQ, low-rank, QAT and a chained recipe through the CLI on a briefly trained MLP: each
 # output loads and evaluates, records its scheme, and is as small as the method promises; the
 # distill → structured prune → int4 chain is at least 20x smaller than its input; recipe
 # mistakes exit 2 with one line naming the step and field.
@@ -53,6 +53,19 @@ assert all(s['format'] == 'sparse' and s['pattern'] == '2:4' for s in schemes.va
 "$QZ" compress "$model" --method prune-wanda --pattern 2:4 --finetune-epochs 1 \
   --out "$work/wanda.safetensors" --quiet > /dev/null
 check wanda 0.6 5
+"$QZ" compress "$model" --method prune-sparsegpt --sparsity 0.8 --finetune-epochs 0 \
+  --out "$work/sparsegpt.safetensors" --quiet > "$work/sparsegpt.txt"
+grep -q "pruned: fc1 sparsity 0.800 (unstructured): output MSE" "$work/sparsegpt.txt"
+check sparsegpt 0.5 25
+"$QZ" compress "$model" --method gptq --bits 3 --group 64 --act-order \
+  --out "$work/gptq.safetensors" --quiet > "$work/gptq.txt"
+grep -q "gptq-w3" "$work/gptq.txt"
+check gptq 0.2 3
+"$QZ" inspect "$work/gptq.safetensors" --json | python3 -c "
+import json, sys; j = json.load(sys.stdin)
+schemes = j['metadata']['quantization_config']['layers']
+assert all(s['format'] == 'int4-asym' and s['bits'] == 3 and s['group'] == 64
+           for s in schemes.values()), schemes"
 "$QZ" compress "$model" --method lowrank --ratio 0.3 --finetune-epochs 2 \
   --out "$work/lowrank.safetensors" --quiet > /dev/null
 check lowrank 0.35 6
