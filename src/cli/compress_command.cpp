@@ -249,14 +249,19 @@ void add_compress_command(CLI::App& app) {
   step_option("--epochs", "epochs", int64_t{0}, "distill/qat/finetune: training epochs");
   step_option("--lr", "lr", 0.0, "fine-tuning / training learning rate");
   step_option("--temperature", "temperature", 0.0, "distill: softmax temperature T (default 4)");
-  step_option("--alpha", "alpha", 0.0, "distill: weight of the hard-label loss (default 0.5)");
+  step_option("--alpha", "alpha", 0.0,
+              "distill: weight of the hard-label loss; smoothquant: migration strength (default "
+              "0.5 for both)");
   step_option("--quant", "quant", std::string(),
               "qat: int4 | int8 | int8-dynamic | int8-static (default int4)");
-  step_option("--bits", "bits", 0, "gptq: bits per weight, 2–8 (default 4)");
+  step_option("--bits", "bits", 0, "gptq/rtn: bits per weight, 2–8; awq: 2–4 (default 4)");
   step_option("--damp", "damp", 0.0,
               "gptq/prune-sparsegpt: Hessian damping, share of mean diag (default 0.01)");
   step_option("--block", "block", int64_t{0},
               "gptq/prune-sparsegpt: lazy-update block columns (default 128)");
+  cmd->add_flag_function(
+      "--no-clip", [args](int64_t) { args->step["clip"] = false; },
+      "awq: skip the per-group weight clipping search");
   cmd->add_flag_function(
       "--act-order", [args](int64_t) { args->step["act_order"] = true; },
       "gptq: quantize columns by decreasing Hessian diagonal (static groups)");

@@ -43,6 +43,14 @@ std::vector<DimGroup> Mlp::dependency_groups() const {
   return groups;
 }
 
+std::vector<ScaleGroup> Mlp::scale_groups() const {
+  // ReLU(x/s) = ReLU(x)/s for s > 0: each layer's rows can hand a scale to the next one's columns.
+  std::vector<ScaleGroup> groups;
+  for (size_t i = 0; i + 1 < fcs_.size(); ++i)
+    groups.push_back({fc_name(i, fcs_.size()), false, {fc_name(i + 1, fcs_.size())}});
+  return groups;
+}
+
 void Mlp::sync_config_to_layers() {
   std::vector<int64_t> hidden;
   for (size_t i = 0; i + 1 < fcs_.size(); ++i) hidden.push_back(fcs_[i]->out_features());

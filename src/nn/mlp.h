@@ -13,6 +13,7 @@ class Mlp : public Model {
   Task task() const override { return Task::Classification; }
   std::vector<DimGroup> dependency_groups() const override;
   void sync_config_to_layers() override;
+  std::vector<ScaleGroup> scale_groups() const override;
 
  private:
   std::vector<LayerPtr> fcs_;  // hidden layers then the head

@@ -25,6 +25,18 @@ struct DimGroup {
   int64_t unit = 1;                      // channels go in blocks of this size (attention heads)
 };
 
+// Where a per-channel scale can move between layers without changing the model's function
+// (SmoothQuant, AWQ): dividing the source's output channel j by s_j and multiplying every
+// consumer's input column j by s_j. The source is a norm (its weight, and bias if any, are
+// divided) or a layer (its output rows and bias); only elementwise, positively homogeneous or
+// per-channel-linear operations may sit in between (ReLU; attention's mixing of v over time;
+// SwiGLU's product with up).
+struct ScaleGroup {
+  std::string source;
+  bool source_is_norm = true;
+  std::vector<std::string> consumers;
+};
+
 class Model : public torch::nn::Module {
  public:
   explicit Model(nlohmann::json config) : config_(std::move(config)) {}
@@ -37,6 +49,9 @@ class Model : public torch::nn::Module {
   // Rewrites the config's widths from the layers as they are now (after structured pruning
   // shrank them), so the config rebuilds this exact shape when the file loads.
   virtual void sync_config_to_layers() = 0;
+  // Scale-migration pairs, in forward order (none by default: AWQ and SmoothQuant then only
+  // quantize).
+  virtual std::vector<ScaleGroup> scale_groups() const { return {}; }
 
   // The full config (defaults filled in) that rebuilds this architecture.
   const nlohmann::json& config() const { return config_; }

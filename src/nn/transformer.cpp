@@ -133,6 +133,21 @@ std::vector<DimGroup> Transformer::dependency_groups() const {
   return groups;
 }
 
+std::vector<ScaleGroup> Transformer::scale_groups() const {
+  std::vector<ScaleGroup> groups;
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    const std::string p = fmt::format("blocks.{}.", i);
+    groups.push_back({p + "attn_norm", true, {p + "q", p + "k", p + "v"}});
+    // Attention mixes v over positions, never across channels: o's inputs scale with v's rows.
+    groups.push_back({p + "v", false, {p + "o"}});
+    groups.push_back({p + "mlp_norm", true, {p + "gate", p + "up"}});
+    // down reads silu(gate)·up: linear in each of up's output channels.
+    groups.push_back({p + "up", false, {p + "down"}});
+  }
+  groups.push_back({"final_norm", true, {"head"}});
+  return groups;
+}
+
 void Transformer::sync_config_to_layers() {
   std::vector<int64_t> heads, ff;
   for (const auto& block : blocks_) {

@@ -44,6 +44,7 @@ class Transformer : public Model {
   Task task() const override { return Task::LanguageModel; }
   std::vector<DimGroup> dependency_groups() const override;
   void sync_config_to_layers() override;
+  std::vector<ScaleGroup> scale_groups() const override;
   int64_t max_seq() const { return max_seq_; }
 
  private:

@@ -63,6 +63,10 @@ const std::map<std::string, json>& method_defaults() {
     // GPTQ (REFERENCE.md defaults): W4 group 128 affine, 1% damping, 128-column blocks.
     t["gptq"] = {{"bits", 4},    {"group", 128}, {"symmetric", false},      {"act_order", false},
                  {"damp", 0.01}, {"block", 128}, {"exclude", json::array()}};
+    // Round to nearest on GPTQ's grids: the baseline at any bit width.
+    t["rtn"] = {{"bits", 4}, {"group", 128}, {"symmetric", false}, {"exclude", json::array()}};
+    t["awq"] = {{"bits", 4}, {"group", 128}, {"clip", true}, {"exclude", json::array()}};
+    t["smoothquant"] = {{"alpha", 0.5}, {"exclude", json::array()}};
     return t;
   }();
   return table;
@@ -122,6 +126,7 @@ void check_values(const json& o, const std::string& where) {
   check_choice(o, "quant", where, {"int8", "int8-dynamic", "int8-static", "int4"});
   check_int(o, "bits", where, 2, 8);
   check_bool(o, "act_order", where);
+  check_bool(o, "clip", where);
   check_number(o, "damp", where, 1e-6, 0.5);
   check_int(o, "block", where, 1, 1 << 16);
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "compress/awq.h"
 #include "compress/low_rank.h"
 #include "compress/prune/prune_masks.h"
 #include "compress/prune/structured_prune.h"
@@ -12,6 +13,7 @@
 #include "compress/quantize_pass.h"
 #include "compress/second_order/gptq_pass.h"
 #include "compress/second_order/sparsegpt_pass.h"
+#include "compress/smoothquant.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "nn/model_config.h"
@@ -272,17 +274,24 @@ json quantize(RecipeState& s, const RecipeStep& step) {
   return {{"layers", layers}};
 }
 
+// GPTQ, or its baseline round to nearest on the same grids ("rtn").
 json gptq(RecipeState& s, const RecipeStep& step) {
   const json& o = step.options;
   compress::GptqOptions go;
   go.bits = o["bits"];
   go.group = o["group"];
   go.symmetric = o["symmetric"];
+  reapply_masks(s);
+  json layers = json::array();
+  if (step.method == "rtn") {
+    for (const auto& r : compress::rtn_model(*s.model, go, string_list(o["exclude"])))
+      layers.push_back(compact_numbers(r.to_json()));
+    forget_compressed_masks(s);
+    return {{"layers", layers}};
+  }
   go.act_order = o["act_order"];
   go.damp = o["damp"];
   go.block = o["block"];
-  reapply_masks(s);
-  json layers = json::array();
   for (const auto& r :
        compress::gptq_model(*s.model, go, s.calibration, string_list(o["exclude"]))) {
     json l = r.report.to_json();
@@ -295,6 +304,45 @@ json gptq(RecipeState& s, const RecipeStep& step) {
   return {{"layers", layers}};
 }
 
+json awq(RecipeState& s, const RecipeStep& step) {
+  const json& o = step.options;
+  compress::AwqOptions ao;
+  ao.bits = o["bits"];
+  ao.group = o["group"];
+  ao.clip = o["clip"];
+  reapply_masks(s);
+  const compress::AwqReport r =
+      compress::awq_model(*s.model, ao, s.calibration, string_list(o["exclude"]));
+  forget_compressed_masks(s);
+  json alphas = json::object(), layers = json::array();
+  for (const auto& [source, alpha] : r.alphas) alphas[source] = alpha;
+  for (const auto& l : r.layers) layers.push_back(compact_numbers(l.to_json()));
+  return {{"alphas", compact_numbers(alphas)}, {"layers", layers}};
+}
+
+// SmoothQuant: migrate activation outliers into the weights, then int8 weights and per-token
+// int8 activations (int8-dynamic).
+json smoothquant(RecipeState& s, const RecipeStep& step) {
+  const json& o = step.options;
+  reapply_masks(s);
+  json smoothing = json::array();
+  for (const auto& r :
+       compress::smooth_model(*s.model, o["alpha"], s.calibration, string_list(o["exclude"])))
+    smoothing.push_back(compact_numbers(json{{"source", r.source},
+                                             {"max_scale", r.max_scale},
+                                             {"min_scale", r.min_scale},
+                                             {"act_range_before", r.act_range_before},
+                                             {"act_range_after", r.act_range_after}}));
+  compress::QuantizePlan plan;
+  plan.method = "int8-dynamic";
+  plan.exclude = string_list(o["exclude"]);
+  json layers = json::array();
+  for (const auto& l : compress::quantize_model(*s.model, plan, s.calibration))
+    layers.push_back(compact_numbers(l.to_json()));
+  forget_compressed_masks(s);
+  return {{"smoothing", smoothing}, {"layers", layers}};
+}
+
 json run_step(RecipeState& s, const RecipeStep& step) {
   const std::string& m = step.method;
   if (m == "prune-magnitude" || m == "prune-nm" || m == "prune-wanda" || m == "prune-sparsegpt")
@@ -303,7 +351,9 @@ json run_step(RecipeState& s, const RecipeStep& step) {
   if (m == "lowrank") return low_rank(s, step);
   if (m == "distill") return distill(s, step);
   if (m == "qat") return qat(s, step);
-  if (m == "gptq") return gptq(s, step);
+  if (m == "gptq" || m == "rtn") return gptq(s, step);
+  if (m == "awq") return awq(s, step);
+  if (m == "smoothquant") return smoothquant(s, step);
   if (m == "finetune")
     return {{"finetune", finetune(s, step.options["epochs"], step.options["lr"], "fine-tune")}};
   return quantize(s, step);

@@ -19,6 +19,11 @@ std::vector<GptqLayerReport> gptq_model(nn::Model& model, const GptqOptions& opt
                                         const torch::Tensor& calibration,
                                         const std::vector<std::string>& exclude);
 
+// Round to nearest on GPTQ's grids (any bit width 2–8), layer by layer, no calibration: the
+// baseline GPTQ and AWQ are measured against.
+std::vector<LayerReport> rtn_model(nn::Model& model, const GptqOptions& options,
+                                   const std::vector<std::string>& exclude);
+
 // The output MSE of a layer whose weights moved by delta [N, K], from its input Hessian.
 double hessian_output_mse(const torch::Tensor& delta, const torch::Tensor& hessian);
 
