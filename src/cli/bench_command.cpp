@@ -1,4 +1,5 @@
-// quantize bench MODEL [--batch 1,32] [--seq-len T] [--seconds S] [--json FILE]
+// quantize bench MODEL [--batch 1,32] [--seq-len T] [--seconds S] [--context 64,256,1024]
+//                     [--decode-tokens N] [--json FILE]
 #include <fmt/format.h>
 
 #include "cli/commands.h"
@@ -7,6 +8,7 @@
 #include "eval/latency.h"
 #include "io/atomic_file.h"
 #include "nn/model_file.h"
+#include "workflow/generate.h"
 
 namespace qz::cli {
 namespace {
@@ -17,7 +19,41 @@ struct BenchArgs {
   std::vector<int64_t> batches = {1, 32};
   int64_t seq_len = 16;
   double seconds = 1.0;
+  std::vector<int64_t> contexts = {64, 256, 1024};
+  int64_t decode_steps = 16;
 };
+
+// Transformers: prefill and per-token decode at each context, with and without the KV cache.
+nlohmann::json bench_decoding(nn::Model& model, const BenchArgs& a, bool print) {
+  auto& t = workflow::as_transformer(model, a.model);
+  TextTable table({"context", "KV cache", "prefill ms", "decode ms/token", "tokens/s",
+                   "cache bytes", "speedup"});
+  nlohmann::json out = nlohmann::json::array();
+  const auto timings = t.max_seq() > 0 ? workflow::time_decoding(t, a.contexts, a.decode_steps, 3)
+                                       : std::vector<workflow::DecodeTiming>{};
+  for (size_t i = 0; i < timings.size(); ++i) {
+    const auto& d = timings[i];
+    // Rows come in pairs (cache, no cache) per context.
+    const double speedup = d.kv_cache ? timings[i + 1].per_token_ms / d.per_token_ms : 1.0;
+    table.add_row({std::to_string(d.context), d.kv_cache ? "yes" : "no",
+                   fmt::format("{:.2f}", d.prefill_ms), fmt::format("{:.3f}", d.per_token_ms),
+                   fmt::format("{:.0f}", d.tokens_per_second),
+                   d.kv_cache ? std::to_string(d.cache_bytes) : "-",
+                   d.kv_cache ? fmt::format("{:.1f}x", speedup) : "-"});
+    out.push_back({{"context", d.context},
+                   {"kv_cache", d.kv_cache},
+                   {"prefill_ms", d.prefill_ms},
+                   {"decode_ms_per_token", d.per_token_ms},
+                   {"tokens_per_second", d.tokens_per_second},
+                   {"cache_bytes", d.cache_bytes}});
+  }
+  if (print)
+    fmt::print(
+        "decoding ({} tokens after a prompt of context − {}; contexts past the trained "
+        "length are for timing only)\n{}",
+        a.decode_steps, a.decode_steps, table.to_text());
+  return out;
+}
 
 void run_bench(const BenchArgs& a) {
   apply_common_options(a.common);
@@ -45,6 +81,7 @@ void run_bench(const BenchArgs& a) {
     fmt::print("{} ({} bytes, {} threads{})\n{}", a.model, file.file_bytes,
                torch::get_num_threads(),
                lm ? fmt::format(", {} tokens per sequence", a.seq_len) : "", table.to_text());
+  if (lm && !a.contexts.empty()) j["decoding"] = bench_decoding(*file.model, a, a.json != "-");
   if (!a.json.empty()) write_json_output(a.json, j);
 }
 
@@ -64,6 +101,14 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seconds", args->seconds, "Minimum timed seconds per batch size")
       ->check(CLI::Range(0.01, 600.0))
+      ->capture_default_str();
+  cmd->add_option("--context", args->contexts,
+                  "Transformers: decode contexts to time, comma-separated (empty list: skip)")
+      ->delimiter(',')
+      ->check(CLI::Range(2, 1 << 16))
+      ->capture_default_str();
+  cmd->add_option("--decode-tokens", args->decode_steps, "Transformers: tokens decoded per run")
+      ->check(CLI::Range(1, 4096))
       ->capture_default_str();
   cmd->add_option("--json", args->json, "Also write the results as JSON to FILE ('-' for stdout)");
   add_common_options(cmd, args->common);

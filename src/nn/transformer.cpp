@@ -36,7 +36,7 @@ BlockImpl::BlockImpl(int64_t d_model, int64_t head_size) : head_dim(head_size) {
 }
 
 torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
-                                 const torch::Tensor& sin) {
+                                 const torch::Tensor& sin, LayerKvCache* cache, int64_t start) {
   const int64_t batch = x.size(0), time = x.size(1);
   const torch::Tensor h = attn_norm->forward(x);
   // [B, T, D] → [B, H, T, hd]; the head count follows the (possibly pruned) q width.
@@ -46,11 +46,19 @@ torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& co
     return t.view({batch, time, n_heads, head_dim}).transpose(1, 2);
   };
   const auto qh = apply_rope(split(q->forward(h)), cos, sin);
-  const auto kh = apply_rope(split(k->forward(h)), cos, sin);
-  const auto vh = split(v->forward(h));
+  torch::Tensor kh = apply_rope(split(k->forward(h)), cos, sin);
+  torch::Tensor vh = split(v->forward(h));
+  if (cache != nullptr) {  // append, then attend over everything cached so far
+    cache->keys.narrow(2, start, time).copy_(kh);
+    cache->values.narrow(2, start, time).copy_(vh);
+    kh = cache->keys.narrow(2, 0, start + time);
+    vh = cache->values.narrow(2, 0, start + time);
+  }
   auto scores = torch::matmul(qh, kh.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim));
-  const auto causal = torch::ones({time, time}, torch::kBool).triu(1);
-  scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
+  if (time > 1) {  // query i (position start + i) sees keys up to start + i
+    const auto causal = torch::ones({time, start + time}, torch::kBool).triu(start + 1);
+    scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
+  }
   const auto attn = torch::matmul(torch::softmax(scores, -1), vh);
   const torch::Tensor x1 = x + o->forward(attn.transpose(1, 2).reshape({batch, time, width}));
   const torch::Tensor m = mlp_norm->forward(x1);
@@ -95,8 +103,14 @@ Transformer::Transformer(nlohmann::json config) : Model(std::move(config)) {
   final_norm_ = register_module("final_norm", RmsNorm(d));
   add_layer(*this, "head", "head", head_, std::make_shared<DenseLinear>(d, vocab, false));
 
+  head_dim_ = head_dim;
+  extend_context(max_seq_);
+}
+
+void Transformer::extend_context(int64_t positions) {
+  max_seq_ = positions;
   const double base = config_.at("rope_base").get<double>();
-  auto inv_freq = torch::pow(base, -torch::arange(0, head_dim, 2, torch::kFloat64) / head_dim);
+  auto inv_freq = torch::pow(base, -torch::arange(0, head_dim_, 2, torch::kFloat64) / head_dim_);
   auto angles = torch::outer(torch::arange(max_seq_, torch::kFloat64), inv_freq);
   rope_cos_ = angles.cos().to(torch::kFloat32);
   rope_sin_ = angles.sin().to(torch::kFloat32);
@@ -112,6 +126,44 @@ torch::Tensor Transformer::forward(const torch::Tensor& tokens) {
   const auto sin = rope_sin_.narrow(0, 0, time);
   torch::Tensor h = embed_->forward(tokens);
   for (auto& block : blocks_) h = block->forward(h, cos, sin);
+  return head_->forward(final_norm_->forward(h));
+}
+
+int64_t KvCache::bytes() const {
+  int64_t total = 0;
+  for (const auto& l : layers)
+    total += (l.keys.numel() + l.values.numel()) * static_cast<int64_t>(l.keys.element_size());
+  return total;
+}
+
+KvCache Transformer::make_cache(int64_t batch, int64_t capacity) const {
+  QZ_CHECK(capacity >= 1 && capacity <= max_seq_,
+           "[generate] context of {} tokens outside 1..max_seq {}", capacity, max_seq_);
+  KvCache cache;
+  cache.capacity = capacity;
+  for (const auto& block : blocks_) {
+    const int64_t heads = block->q->out_features() / block->head_dim;
+    cache.layers.push_back({torch::zeros({batch, heads, capacity, block->head_dim}),
+                            torch::zeros({batch, heads, capacity, block->head_dim})});
+  }
+  return cache;
+}
+
+torch::Tensor Transformer::forward_cached(const torch::Tensor& tokens, KvCache& cache) {
+  torch::NoGradGuard guard;
+  QZ_CHECK(tokens.dim() == 2, "[transformer] expected tokens [batch, time], got {} dimensions",
+           tokens.dim());
+  const int64_t time = tokens.size(1), start = cache.length;
+  QZ_CHECK(start + time <= cache.capacity,
+           "[generate] {} cached + {} new tokens exceed the cache's {} positions", start, time,
+           cache.capacity);
+  QZ_ASSERT(cache.layers.size() == blocks_.size(), "cache built for another model");
+  const auto cos = rope_cos_.narrow(0, start, time);
+  const auto sin = rope_sin_.narrow(0, start, time);
+  torch::Tensor h = embed_->forward(tokens);
+  for (size_t i = 0; i < blocks_.size(); ++i)
+    h = blocks_[i]->forward(h, cos, sin, &cache.layers[i], start);
+  cache.length += time;
   return head_->forward(final_norm_->forward(h));
 }
 

@@ -23,12 +23,29 @@ class RmsNormImpl : public torch::nn::Module {
 };
 TORCH_MODULE(RmsNorm);
 
+// One block's keys and values for incremental decoding, preallocated for the whole context:
+// keys/values [B, heads, capacity, head_dim]; positions [0, length) are filled.
+struct LayerKvCache {
+  torch::Tensor keys, values;
+};
+
+// The cache of every block, with the number of positions already decoded.
+struct KvCache {
+  std::vector<LayerKvCache> layers;
+  int64_t length = 0;
+  int64_t capacity = 0;
+  int64_t bytes() const;
+};
+
 // One transformer block; its compressible layers are registered by the owning Transformer.
 class BlockImpl : public torch::nn::Module {
  public:
   BlockImpl(int64_t d_model, int64_t head_dim);
-  // x: [B, T, D]; cos/sin: [T, head_dim/2] rotary tables for positions of x.
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
+  // x: [B, T, D]; cos/sin: [T, head_dim/2] rotary tables for positions of x. With a cache, x
+  // holds positions [start, start + T): its keys and values are written there and the queries
+  // attend to every cached position up to their own.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                        LayerKvCache* cache = nullptr, int64_t start = 0);
 
   RmsNorm attn_norm{nullptr}, mlp_norm{nullptr};
   LayerPtr q, k, v, o, gate, up, down;
@@ -47,12 +64,22 @@ class Transformer : public Model {
   std::vector<ScaleGroup> scale_groups() const override;
   int64_t max_seq() const { return max_seq_; }
 
+  // An empty cache for `batch` sequences of up to `capacity` ≤ max_seq positions.
+  KvCache make_cache(int64_t batch, int64_t capacity) const;
+  // Logits [B, T, vocab] of tokens [B, T] that continue the cached positions; the cache grows
+  // by T. Equal (to float rounding) to forward() over the whole sequence.
+  torch::Tensor forward_cached(const torch::Tensor& tokens, KvCache& cache);
+  // Rebuilds the rotary tables for `positions`, so decoding can be timed at contexts longer
+  // than the model was built for (no quality is claimed past the trained length).
+  void extend_context(int64_t positions);
+
  private:
   torch::nn::Embedding embed_{nullptr};
   std::vector<Block> blocks_;
   RmsNorm final_norm_{nullptr};
   LayerPtr head_;
   int64_t max_seq_;
+  int64_t head_dim_;
   torch::Tensor rope_cos_, rope_sin_;  // [max_seq, head_dim/2], not saved: rebuilt from config
 };
 
