@@ -5,6 +5,8 @@
 # Post-training quantization, on the MLP and the CNN: file ≥ 1.95× smaller for fp16/bf16,
 # ≥ 3.85× for int8 and fp8, ≥ 7.0× for int4 g128 and nf4; accuracy drop ≤ 0.1 point for
 # fp16/bf16, ≤ 0.5 for int8 (dynamic and static) and fp8-e4m3, ≤ 2 for int4 g128.
+# Transformer: generate answers 123+456= (digits reversed) with and without the KV cache; GPTQ
+# at 3 bits keeps perplexity below round to nearest's.
 # Prints the figures and the times.
 set -euo pipefail
 QZ=${1:?usage: acceptance.sh path/to/quantize}
@@ -56,4 +58,21 @@ count = sum(s[f"digits={d}"]["count"] for d in (1, 2, 3))
 print(f"transformer exact match on 1-3 digit operands {hits / count:.4f} (n={count}), all {tf['exact_match']:.4f}")
 assert hits / count >= 0.95
 print("1 passed, 0 failed")
+PY
+# The trained transformer adds with the KV cache and without it alike (sum digits reversed).
+for cache in "" --no-kv-cache; do
+  out=$("$QZ" generate transformer.safetensors --prompt "123+456=" $cache --quiet 2>/dev/null)
+  [ "$out" = "123+456=975" ] || { echo "generate $cache: got '$out'"; exit 1; }
+done
+# GPTQ at 3 bits keeps the perplexity closer to FP32 than round to nearest.
+for method in rtn gptq; do
+  "$QZ" compress transformer.safetensors --method "$method" --bits 3 \
+    --out "transformer-$method-w3.safetensors" --quiet > /dev/null
+  "$QZ" eval "transformer-$method-w3.safetensors" --json "transformer-$method-w3.json" --quiet > /dev/null
+done
+python3 - <<'PY'
+import json
+ppl = {m: json.load(open(f"transformer-{m}-w3.json"))["perplexity"] for m in ("rtn", "gptq")}
+print(f"transformer W3 perplexity: rtn {ppl['rtn']:.4f}, gptq {ppl['gptq']:.4f}")
+assert ppl["gptq"] < ppl["rtn"], ppl
 PY
