@@ -29,8 +29,7 @@ nlohmann::json bench_decoding(nn::Model& model, const BenchArgs& a, bool print) 
   TextTable table({"context", "KV cache", "prefill ms", "decode ms/token", "tokens/s",
                    "cache bytes", "speedup"});
   nlohmann::json out = nlohmann::json::array();
-  const auto timings = t.max_seq() > 0 ? workflow::time_decoding(t, a.contexts, a.decode_steps, 3)
-                                       : std::vector<workflow::DecodeTiming>{};
+  const auto timings = workflow::time_decoding(t, a.contexts, a.decode_steps, 3);
   for (size_t i = 0; i < timings.size(); ++i) {
     const auto& d = timings[i];
     // Rows come in pairs (cache, no cache) per context.

@@ -163,6 +163,13 @@ RecipeStep parse_recipe_step(const json& step, const std::string& where) {
                     (options["ratio"].get<double>() > 0);
     QZ_CHECK(set == 1, "{}: set exactly one of 'rank', 'energy' and 'ratio'", at);
   }
+  if ((method == "gptq" || method == "rtn") && options["bits"].get<int64_t>() > 4) {
+    // 5–8-bit codes are stored as int8 with one scale per row.
+    QZ_CHECK(!step.contains("group") || options["group"] == 0,
+             "{}: field 'group': {} bits are stored per channel: use group 0 or 2–4 bits", at,
+             options["bits"].get<int64_t>());
+    options["group"] = 0;
+  }
   if (method == "prune-nm")
     QZ_CHECK(options["pattern"] != "unstructured", "{}: field 'pattern': expected N:M", at);
   return {method, options};

@@ -89,6 +89,11 @@ expect_bad "bench missing model"      "cannot open"         bench "$dir/missing.
 expect_bad "bench bad batch"          "--batch"             bench "$dir/model.safetensors" --batch 1,0
 expect_bad "sensitivity bad method"   "--method"            sensitivity "$dir/model.safetensors" --method int2
 expect_bad "sensitivity non-model"    "junk.safetensors"    sensitivity "$dir/junk.safetensors" --method int8
+expect_bad "gptq bits out of range"   "field 'bits'"        compress "$dir/model.safetensors" --method gptq --bits 9 --out "$dir/c7.safetensors"
+expect_bad "gptq 6 bits in groups"    "field 'group'"       compress "$dir/model.safetensors" --method gptq --bits 6 --group 64 --out "$dir/c8.safetensors"
+expect_bad "generate non-transformer" "needs a transformer" generate "$dir/model.safetensors" --prompt "1+1="
+expect_bad "generate no prompt"       "--prompt"            generate "$dir/model.safetensors"
+expect_bad "bench bad context"        "--context"           bench "$dir/model.safetensors" --context 1
 expect_bad "compress missing folder"  "does not exist"      compress "$dir/model.safetensors" --method int8 --out "$dir/no/dir/c6.safetensors"
 
 leftovers=$(find "$dir" -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' | wc -l)

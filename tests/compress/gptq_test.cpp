@@ -11,25 +11,14 @@
 #include "core/error.h"
 #include "nn/model_file.h"
 #include "nn/quantized_layer.h"
+#include "second_order_inputs.h"
 #include "test_models.h"
 
 namespace qz::compress {
 namespace {
 
-// Inputs with correlated channels and a few large ones, as real activations have.
-torch::Tensor correlated_inputs(int64_t rows, int64_t k, uint64_t seed) {
-  torch::manual_seed(seed);
-  const auto mix = torch::randn({k, k}) / std::sqrt(static_cast<double>(k));
-  auto x = torch::randn({rows, k}).matmul(mix + torch::eye(k));
-  x.narrow(1, 0, 4).mul_(8.0);
-  return x;
-}
-
-torch::Tensor hessian_of(const torch::Tensor& x) {
-  InputHessian h(x.size(1));
-  h.add(x);
-  return h.matrix();
-}
+using testing::correlated_inputs;
+using testing::hessian_of;
 
 double output_error(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& q) {
   return (x.matmul((w - q).t())).pow(2).mean().item<double>();

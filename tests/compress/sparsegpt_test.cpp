@@ -8,24 +8,17 @@
 #include "compress/second_order/sparsegpt.h"
 #include "compress/second_order/sparsegpt_pass.h"
 #include "core/error.h"
+#include "second_order_inputs.h"
 #include "test_models.h"
 
 namespace qz::compress {
 namespace {
 
 torch::Tensor correlated(int64_t rows, int64_t k, uint64_t seed) {
-  torch::manual_seed(seed);
-  auto x =
-      torch::randn({rows, k}).matmul(torch::randn({k, k}) / std::sqrt(1.0 * k) + torch::eye(k));
-  x.narrow(1, 0, 3).mul_(6.0);
-  return x;
+  return testing::correlated_inputs(rows, k, seed, 3, 6.0);
 }
 
-torch::Tensor hessian_of(const torch::Tensor& x) {
-  InputHessian h(x.size(1));
-  h.add(x);
-  return h.matrix();
-}
+using testing::hessian_of;
 
 TEST(SparseGpt, UnstructuredMaskBeatsMagnitude) {
   const auto x = correlated(1024, 192, 1);

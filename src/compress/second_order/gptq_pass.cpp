@@ -56,8 +56,9 @@ std::vector<GptqLayerReport> gptq_model(nn::Model& model, const GptqOptions& opt
         r.report = weight_error_report(slot.name(), method, *dense, *quantized);
         r.report.output_mse = hessian_output_mse(g.weight - w, hessian);
         const GroupCodes rtn = rtn_quantize(w, options);
-        auto rtn_layer = nn::QuantizedLayer::from_codes(*dense, rtn, kind, options.bits);
-        r.rtn_output_mse = hessian_output_mse(rtn_layer->dense_weight().reshape_as(w) - w, hessian);
+        auto rtn_w = torch::empty_like(g.weight);
+        dequantize_groups(rtn, kind, {rtn_w.data_ptr<float>(), static_cast<size_t>(rtn_w.numel())});
+        r.rtn_output_mse = hessian_output_mse(rtn_w - w, hessian);
         r.damping = g.damping;
         reports.push_back(r);
         slot.replace(quantized);
