@@ -254,7 +254,9 @@ void add_compress_command(CLI::App& app) {
               "0.5 for both)");
   step_option("--quant", "quant", std::string(),
               "qat: int4 | int8 | int8-dynamic | int8-static (default int4)");
-  step_option("--bits", "bits", 0, "gptq/rtn: bits per weight, 2–8; awq: 2–4 (default 4)");
+  step_option("--bits", "bits", 0, "gptq/rtn: bits per weight, 2–8; awq/hqq: 2–4 (default 4)");
+  step_option("--iterations", "iterations", int64_t{0},
+              "hqq: half-quadratic zero-point iterations (default 20)");
   step_option("--damp", "damp", 0.0,
               "gptq/prune-sparsegpt: Hessian damping, share of mean diag (default 0.01)");
   step_option("--block", "block", int64_t{0},

@@ -41,7 +41,9 @@ void dequantize_groups(const GroupCodes& q, GridKind kind, std::span<float> out)
       const int64_t g = r * groups + c / q.group;
       const uint8_t code = q.codes[r * q.cols + c];
       const int32_t v = kind == GridKind::SymmetricSigned ? static_cast<int8_t>(code) : code;
-      out[r * q.cols + c] = static_cast<float>(v - q.zeros[g]) * q.scales[g];
+      out[r * q.cols + c] = q.has_fractional_zeros()
+                                ? (static_cast<float>(v) - q.fractional_zeros[g]) * q.scales[g]
+                                : static_cast<float>(v - q.zeros[g]) * q.scales[g];
     }
 }
 

@@ -7,7 +7,7 @@
 //                   in bits 4–7; a row has ceil(K/2) bytes (an odd K leaves the last high
 //                   nibble 0). Codes of 5–8 bits: one byte each.
 //   scales: FP16 [N, ceil(K/group)] for sub-byte formats (rounded before codes are chosen).
-//   zeros:  U8 [N, ceil(K/group)] for affine grids only.
+//   zeros:  U8 [N, ceil(K/group)] for affine grids only; FP16 when fractional (HQQ).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +24,10 @@ struct GroupCodes {
       codes;  // unpacked, rows·cols (unsigned codes; signed int8 as two's complement)
   std::vector<float> scales;   // rows·groups
   std::vector<int32_t> zeros;  // rows·groups
+  // rows·groups, FP16-representable; when present they replace `zeros` (HQQ optimises the zero
+  // point off the integer grid).
+  std::vector<float> fractional_zeros;
+  bool has_fractional_zeros() const { return !fractional_zeros.empty(); }
   int64_t groups() const { return (cols + group - 1) / group; }
 };
 

@@ -20,6 +20,8 @@ std::string weight_format_name(WeightFormat f) {
       return "int4-sym";
     case WeightFormat::Q4Asym:
       return "int4-asym";
+    case WeightFormat::Q4F16Zero:
+      return "int4-f16zero";
     case WeightFormat::NF4:
       return "nf4";
   }
@@ -39,6 +41,7 @@ int64_t PackedWeightView::row_bytes() const {
       return k;
     case WeightFormat::Q4Sym:
     case WeightFormat::Q4Asym:
+    case WeightFormat::Q4F16Zero:
     case WeightFormat::NF4:
       return (k + 1) / 2;
   }

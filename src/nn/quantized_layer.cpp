@@ -18,7 +18,7 @@ namespace {
 using kernels::WeightFormat;
 
 bool sub_byte(WeightFormat f) {
-  return f == WeightFormat::Q4Sym || f == WeightFormat::Q4Asym || f == WeightFormat::NF4;
+  return kernels::is_nibble_format(f);
 }
 bool is_fp8(WeightFormat f) {
   return f == WeightFormat::E4M3 || f == WeightFormat::E5M2;
@@ -89,6 +89,7 @@ void QuantizedLayer::allocate() {
       break;
     case WeightFormat::Q4Sym:
     case WeightFormat::Q4Asym:
+    case WeightFormat::Q4F16Zero:
     case WeightFormat::NF4:
       codes_ = torch::zeros({out_, (k_ + 1) / 2}, torch::kUInt8);
       break;
@@ -100,6 +101,8 @@ void QuantizedLayer::allocate() {
     scales_ = register_buffer("weight_scale", torch::ones({out_, groups}, torch::kFloat16));
   if (options_.format == WeightFormat::Q4Asym)
     zeros_ = register_buffer("weight_zero_point", torch::zeros({out_, groups}, torch::kUInt8));
+  if (options_.format == WeightFormat::Q4F16Zero)
+    zeros_ = register_buffer("weight_zero_point", torch::zeros({out_, groups}, torch::kFloat16));
   if (options_.activations == ActivationQuant::StaticInt8) {
     input_scale_ = register_buffer("input_scale", torch::full({1}, options_.input_scale));
     input_zero_point_ = register_buffer("input_zero_point",
@@ -158,6 +161,8 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer
       q->scales_.copy_(fp16_tensor(g.scales, {n, 1}));
       break;
     }
+    case WeightFormat::Q4F16Zero:
+      throw InputError("[quantize] int4-f16zero codes come from HQQ: use --method hqq");
     case WeightFormat::Q4Sym:
     case WeightFormat::Q4Asym:
     case WeightFormat::NF4: {
@@ -192,6 +197,9 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::from_codes(const CompressibleLay
   if (bits > 4) {
     QZ_ASSERT(kind == GridKind::SymmetricSigned && g.groups() == 1, "int8 codes need row grids");
     o.format = WeightFormat::I8;
+  } else if (g.has_fractional_zeros()) {
+    QZ_ASSERT(kind == GridKind::Affine, "fractional zero points need an affine grid");
+    o.format = WeightFormat::Q4F16Zero;
   } else {
     o.format =
         bits == 4 && kind == GridKind::SymmetricOffset ? WeightFormat::Q4Sym : WeightFormat::Q4Asym;
@@ -212,6 +220,8 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::from_codes(const CompressibleLay
       std::vector<uint8_t> z(g.zeros.begin(), g.zeros.end());
       q->zeros_.copy_(u8_tensor(z, {n, g.groups()}));
     }
+    if (o.format == WeightFormat::Q4F16Zero)
+      q->zeros_.copy_(fp16_tensor(g.fractional_zeros, {n, g.groups()}));
   }
   const torch::Tensor bias = dense.dense_bias();
   if (bias.defined())
@@ -223,11 +233,11 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json&
                                                            const CompressibleLayer& dense) {
   const std::string format = scheme.at("format").get<std::string>();
   const std::string acts = scheme.value("activations", std::string("none"));
-  QuantizeOptions o = options_for_method(
-      acts == "none"
-          ? (format == "int4-sym" || format == "int4-asym" ? std::string("int4") : format)
-          : acts,
-      scheme.value("group", int64_t{128}), format != "int4-asym");
+  const bool int4 = format == "int4-sym" || format == "int4-asym" || format == "int4-f16zero";
+  QuantizeOptions o =
+      options_for_method(acts == "none" ? (int4 ? std::string("int4") : format) : acts,
+                         scheme.value("group", int64_t{128}), format == "int4-sym");
+  if (format == "int4-f16zero") o.format = WeightFormat::Q4F16Zero;
   if (scheme.contains("bits"))  // checked in after_load, where the file's name is known
     o.bits = scheme["bits"].is_number_integer() ? scheme["bits"].get<int>() : -1;
   std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, o));
@@ -254,7 +264,7 @@ kernels::PackedWeightView QuantizedLayer::view() const {
   v.group = sub_byte(options_.format) ? options_.group : k_;
   v.data = codes_.data_ptr();
   v.scales = scales_.defined() ? scales_.data_ptr() : nullptr;
-  v.zeros = zeros_.defined() ? zeros_.data_ptr<uint8_t>() : nullptr;
+  v.zeros = zeros_.defined() ? zeros_.data_ptr() : nullptr;
   return v;
 }
 
@@ -314,9 +324,9 @@ nlohmann::json QuantizedLayer::scheme() const {
                       {"activations", activation_name(options_.activations)}};
   if (sub_byte(options_.format)) j["group"] = options_.group;
   if (options_.format == WeightFormat::Q4Sym || options_.format == WeightFormat::Q4Asym ||
-      options_.format == WeightFormat::I8) {
+      options_.format == WeightFormat::Q4F16Zero || options_.format == WeightFormat::I8) {
     j["bits"] = options_.bits > 0 ? options_.bits : options_.format == WeightFormat::I8 ? 8 : 4;
-    j["symmetric"] = options_.format != WeightFormat::Q4Asym;
+    j["symmetric"] = options_.format == WeightFormat::Q4Sym || options_.format == WeightFormat::I8;
     j["range"] = options_.range;
   }
   return j;
@@ -366,8 +376,8 @@ QuantizeOptions options_for_method(const std::string& method, int64_t group, boo
 
 void register_quantized_formats() {
   static const bool registered = [] {
-    for (const char* f :
-         {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int4-sym", "int4-asym", "nf4"})
+    for (const char* f : {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int4-sym", "int4-asym",
+                          "int4-f16zero", "nf4"})
       register_layer_format(
           f, [](const nlohmann::json& scheme, const CompressibleLayer& dense) -> LayerPtr {
             return QuantizedLayer::for_scheme(scheme, dense);

@@ -5,7 +5,8 @@
 //   weight_packed       U8 [N, ceil(K/2)]             (int4, nf4: two codes per byte)
 //   weight_scale        F16 [N, 1] (int8, fp8: per channel) or [N, G] (int4, nf4: per group);
 //                       scales are rounded to FP16 before the codes are chosen
-//   weight_zero_point   U8 [N, G]                     (int4 asymmetric)
+//   weight_zero_point   U8 [N, G] (int4 asymmetric) or F16 [N, G] (int4-f16zero: HQQ's
+//                       fractional zero points)
 //   input_scale, input_zero_point  F32 [1], I32 [1]   (int8 static: calibrated activations)
 //   bias                F32 [N]
 // K is in·k·k for a conv (weights flattened per output channel).
@@ -41,7 +42,8 @@ class QuantizedLayer : public CompressibleLayer {
                                                   const QuantizeOptions& options);
   // A layer holding codes another algorithm chose (GPTQ, AWQ, HQQ) on `kind` grids of `bits`
   // bits: 2–4 bits are stored as int4 nibbles (int4-sym when the grid is 4-bit symmetric,
-  // int4-asym with explicit zero points otherwise), 5–8 bits as int8 codes with one scale per
+  // int4-f16zero when the codes carry fractional zero points, int4-asym with explicit zero
+  // points otherwise), 5–8 bits as int8 codes with one scale per
   // row (`codes` must then have group = K and a symmetric signed grid).
   static std::shared_ptr<QuantizedLayer> from_codes(const CompressibleLayer& dense,
                                                     const GroupCodes& codes, GridKind kind,

@@ -67,6 +67,8 @@ const std::map<std::string, json>& method_defaults() {
     t["rtn"] = {{"bits", 4}, {"group", 128}, {"symmetric", false}, {"exclude", json::array()}};
     t["awq"] = {{"bits", 4}, {"group", 128}, {"clip", true}, {"exclude", json::array()}};
     t["smoothquant"] = {{"alpha", 0.5}, {"exclude", json::array()}};
+    // HQQ (REFERENCE.md): group 64, p = 0.7, 20 iterations; no calibration data.
+    t["hqq"] = {{"bits", 4}, {"group", 64}, {"iterations", 20}, {"exclude", json::array()}};
     return t;
   }();
   return table;
@@ -129,6 +131,7 @@ void check_values(const json& o, const std::string& where) {
   check_bool(o, "clip", where);
   check_number(o, "damp", where, 1e-6, 0.5);
   check_int(o, "block", where, 1, 1 << 16);
+  check_int(o, "iterations", where, 0, 1000);
 }
 
 }  // namespace
@@ -140,6 +143,11 @@ const std::vector<std::string>& recipe_methods() {
     return m;
   }();
   return methods;
+}
+
+bool recipe_method_has_option(const std::string& method, const std::string& key) {
+  const auto it = method_defaults().find(method);
+  return it != method_defaults().end() && it->second.contains(key);
 }
 
 RecipeStep parse_recipe_step(const json& step, const std::string& where) {
@@ -169,6 +177,13 @@ RecipeStep parse_recipe_step(const json& step, const std::string& where) {
              "{}: field 'group': {} bits are stored per channel: use group 0 or 2–4 bits", at,
              options["bits"].get<int64_t>());
     options["group"] = 0;
+  }
+  if (method == "awq" || method == "hqq") {
+    QZ_CHECK(options["bits"].get<int64_t>() <= 4,
+             "{}: field 'bits': expected 2, 3 or 4 (stored as int4 nibbles), got {}", at,
+             options["bits"].get<int64_t>());
+    QZ_CHECK(options["group"].get<int64_t>() >= 1, "{}: field 'group': expected a positive size",
+             at);
   }
   if (method == "prune-nm")
     QZ_CHECK(options["pattern"] != "unstructured", "{}: field 'pattern': expected N:M", at);

@@ -22,6 +22,9 @@ struct RecipeStep {
 // fine-tuning).
 const std::vector<std::string>& recipe_methods();
 
+// Whether `method` takes option `key` (e.g. "bits", "group").
+bool recipe_method_has_option(const std::string& method, const std::string& key);
+
 // Validates one step (`where` names it in errors) and fills in its defaults.
 RecipeStep parse_recipe_step(const nlohmann::json& step, const std::string& where);
 

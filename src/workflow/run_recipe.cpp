@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "compress/awq.h"
+#include "compress/hqq.h"
 #include "compress/low_rank.h"
 #include "compress/prune/prune_masks.h"
 #include "compress/prune/structured_prune.h"
@@ -320,6 +321,26 @@ json awq(RecipeState& s, const RecipeStep& step) {
   return {{"alphas", compact_numbers(alphas)}, {"layers", layers}};
 }
 
+// HQQ: calibration-free; the layers' Lp error against unoptimised zero points is recorded.
+json hqq(RecipeState& s, const RecipeStep& step) {
+  const json& o = step.options;
+  compress::HqqOptions ho;
+  ho.bits = o["bits"];
+  ho.group = o["group"];
+  ho.iterations = o["iterations"];
+  reapply_masks(s);
+  std::vector<double> gains;
+  const auto reports = compress::hqq_model(*s.model, ho, string_list(o["exclude"]), &gains);
+  forget_compressed_masks(s);
+  json layers = json::array();
+  for (size_t i = 0; i < reports.size(); ++i) {
+    json l = reports[i].to_json();
+    l["lp_error_vs_initial_zero"] = gains[i];
+    layers.push_back(compact_numbers(l));
+  }
+  return {{"layers", layers}};
+}
+
 // SmoothQuant: migrate activation outliers into the weights, then int8 weights and per-token
 // int8 activations (int8-dynamic).
 json smoothquant(RecipeState& s, const RecipeStep& step) {
@@ -353,6 +374,7 @@ json run_step(RecipeState& s, const RecipeStep& step) {
   if (m == "qat") return qat(s, step);
   if (m == "gptq" || m == "rtn") return gptq(s, step);
   if (m == "awq") return awq(s, step);
+  if (m == "hqq") return hqq(s, step);
   if (m == "smoothquant") return smoothquant(s, step);
   if (m == "finetune")
     return {{"finetune", finetune(s, step.options["epochs"], step.options["lr"], "fine-tune")}};

@@ -42,6 +42,27 @@ TEST(DequantRef, MatchesTheCoreDefinitionsOnAwkwardShapes) {
   }
 }
 
+TEST(DequantRef, FractionalZeroPointsMatchTheCoreDefinition) {
+  Rng rng(5);
+  const int64_t n = 4, k = 70, group = 32;
+  std::vector<float> w(n * k);
+  for (auto& x : w) x = static_cast<float>(rng.normal());
+  GroupCodes q = quantize_groups(w, n, k, group, GridKind::Affine, 4, {}, round_to_fp16);
+  for (int32_t z : q.zeros)  // HQQ-like zeros off the integer grid, FP16-representable
+    q.fractional_zeros.push_back(round_to_fp16(static_cast<float>(z) + 0.3f));
+  std::vector<float> expect(n * k), got(n * k);
+  dequantize_groups(q, GridKind::Affine, expect);
+  const auto packed = pack_nibbles(q.codes, n, k);
+  std::vector<uint16_t> scales, zeros;
+  for (float s : q.scales) scales.push_back(float_to_fp16(s));
+  for (float z : q.fractional_zeros) zeros.push_back(float_to_fp16(z));
+  const PackedWeightView v{WeightFormat::Q4F16Zero, n, k, group, packed.data(), scales.data(),
+                           zeros.data()};
+  dequantize_rows_ref(v, 0, n, got.data());
+  EXPECT_EQ(got, expect);
+  EXPECT_NE(expect[0], static_cast<float>(q.codes[0] - q.zeros[0]) * q.scales[0]);
+}
+
 TEST(GemmU8S8Ref, EqualsTheDequantizedProduct) {
   Rng rng(8);
   for (auto [m, n, k] : {std::tuple<int64_t, int64_t, int64_t>{1, 3, 5}, {3, 8, 33}, {8, 17, 64}}) {

@@ -16,7 +16,8 @@ using testing::random_weights;
 
 const WeightFormat kFormats[] = {WeightFormat::F32,   WeightFormat::F16,    WeightFormat::BF16,
                                  WeightFormat::E4M3,  WeightFormat::E5M2,   WeightFormat::I8,
-                                 WeightFormat::Q4Sym, WeightFormat::Q4Asym, WeightFormat::NF4};
+                                 WeightFormat::Q4Sym, WeightFormat::Q4Asym, WeightFormat::Q4F16Zero,
+                                 WeightFormat::NF4};
 
 std::vector<float> random_vector(int64_t count, Rng& rng) {
   std::vector<float> v(static_cast<size_t>(count));
@@ -66,7 +67,7 @@ TEST(Matmul, EveryIsaMatchesTheReferenceOnAwkwardShapes) {
 TEST(Matmul, GroupsThatAreNotAMultipleOf32FallBackToTheReference) {
   Rng rng(42);
   for (Isa isa : supported_isas())
-    for (WeightFormat f : {WeightFormat::Q4Asym, WeightFormat::NF4})
+    for (WeightFormat f : {WeightFormat::Q4Asym, WeightFormat::Q4F16Zero, WeightFormat::NF4})
       for (int64_t m : {1, 4}) {
         const auto w = random_weights(f, 9, 70, 20, rng);
         expect_close_to_reference(isa, random_vector(m * 70, rng), m, w.view, {});

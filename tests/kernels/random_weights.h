@@ -1,5 +1,6 @@
 // Random stored weight matrices of every format for the kernel tests: valid codes (no FP8
-// NaN or infinity codes), positive FP16 scales, zero points over the whole nibble range.
+// NaN or infinity codes), positive FP16 scales, zero points over the whole nibble range
+// (fractional ones, a little beyond it, for Q4F16Zero).
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,8 @@ namespace qz::kernels::testing {
 struct RandomWeights {
   std::vector<uint8_t> data;
   std::vector<uint16_t> scales;
-  std::vector<uint8_t> zeros;
+  std::vector<uint8_t> zeros;        // Q4Asym
+  std::vector<uint16_t> half_zeros;  // Q4F16Zero: fractional, FP16
   PackedWeightView view;
 };
 
@@ -31,8 +33,7 @@ inline RandomWeights random_weights(WeightFormat format, int64_t n, int64_t k, i
   r.view.format = format;
   r.view.n = n;
   r.view.k = k;
-  const bool nibbles = format == WeightFormat::Q4Sym || format == WeightFormat::Q4Asym ||
-                       format == WeightFormat::NF4;
+  const bool nibbles = is_nibble_format(format);
   r.view.group = nibbles ? group : k;
   r.data.resize(static_cast<size_t>(n * r.view.row_bytes()));
   if (format == WeightFormat::F32) {
@@ -59,9 +60,13 @@ inline RandomWeights random_weights(WeightFormat format, int64_t n, int64_t k, i
   if (format == WeightFormat::Q4Asym)
     for (int64_t i = 0; i < n * r.view.groups(); ++i)
       r.zeros.push_back(static_cast<uint8_t>(rng.next() % 16));
+  if (format == WeightFormat::Q4F16Zero)
+    for (int64_t i = 0; i < n * r.view.groups(); ++i)
+      r.half_zeros.push_back(float_to_fp16(static_cast<float>(rng.uniform(-1.0, 16.0))));
   r.view.data = r.data.data();
   r.view.scales = r.scales.data();
-  r.view.zeros = r.zeros.empty() ? nullptr : r.zeros.data();
+  if (!r.zeros.empty()) r.view.zeros = r.zeros.data();
+  if (!r.half_zeros.empty()) r.view.zeros = r.half_zeros.data();
   return r;
 }
 

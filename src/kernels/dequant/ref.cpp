@@ -74,7 +74,13 @@ float dequantize_weight(const PackedWeightView& w, int64_t row, int64_t col) {
     case WeightFormat::Q4Sym:
       return static_cast<float>(nibble(codes, col) - 8) * fp16_scale(w, row, col);
     case WeightFormat::Q4Asym:
-      return static_cast<float>(nibble(codes, col) - w.zeros[row * w.groups() + col / w.group]) *
+      return static_cast<float>(
+                 nibble(codes, col) -
+                 static_cast<const uint8_t*>(w.zeros)[row * w.groups() + col / w.group]) *
+             fp16_scale(w, row, col);
+    case WeightFormat::Q4F16Zero:
+      return (static_cast<float>(nibble(codes, col)) -
+              half(static_cast<const uint16_t*>(w.zeros)[row * w.groups() + col / w.group])) *
              fp16_scale(w, row, col);
     case WeightFormat::NF4:
       return nf4_decode(nibble(codes, col)) * fp16_scale(w, row, col);

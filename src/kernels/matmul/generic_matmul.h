@@ -37,8 +37,7 @@ constexpr int64_t smaller(int64_t a, int64_t b) {
 constexpr int64_t kPrefetchBytes = 4096;
 
 template <WeightFormat Fmt>
-constexpr bool kNibbles =
-    Fmt == WeightFormat::Q4Sym || Fmt == WeightFormat::Q4Asym || Fmt == WeightFormat::NF4;
+constexpr bool kNibbles = is_nibble_format(Fmt);
 
 template <WeightFormat Fmt>
 constexpr bool kRowScaled =
@@ -66,11 +65,16 @@ float row_scale(const PackedWeightView& w, int64_t row) {
   return Fmt == WeightFormat::E4M3 ? s * 256.0f : s;
 }
 
+// The group's zero point as a float (integer for every format but Q4F16Zero).
 template <WeightFormat Fmt>
-int32_t zero_point(const PackedWeightView& w, int64_t row, int64_t group) {
-  if constexpr (Fmt == WeightFormat::Q4Sym) return 8;
-  if constexpr (Fmt == WeightFormat::Q4Asym) return w.zeros[row * w.groups() + group];
-  return 0;
+float zero_point(const PackedWeightView& w, int64_t row, int64_t group) {
+  const int64_t i = row * w.groups() + group;
+  if constexpr (Fmt == WeightFormat::Q4Sym) return 8.0f;
+  if constexpr (Fmt == WeightFormat::Q4Asym)
+    return static_cast<float>(static_cast<const uint8_t*>(w.zeros)[i]);
+  if constexpr (Fmt == WeightFormat::Q4F16Zero)
+    return _cvtsh_ss(static_cast<const uint16_t*>(w.zeros)[i]);
+  return 0.0f;
 }
 
 // y[row] for R consecutive rows starting at `row`, one activation vector.
@@ -89,7 +93,7 @@ void gemv_rows(const float* xp, const PackedWeightView& w, int64_t row, const fl
     const int64_t g1 = smaller(g0 + group, full);
     const int64_t gi = kNibbles<Fmt> ? g0 / w.group : 0;
     F acc[R][kVecs];
-    int32_t zero[R];
+    float zero[R];
     for (int r = 0; r < R; ++r) {
       zero[r] = zero_point<Fmt>(w, row + r, gi);
       for (int j = 0; j < kVecs; ++j) acc[r][j] = V::zero();
@@ -242,6 +246,7 @@ void with_format(WeightFormat f, Fn&& fn) {
     QZ_FORMAT_CASE(I8)
     QZ_FORMAT_CASE(Q4Sym)
     QZ_FORMAT_CASE(Q4Asym)
+    QZ_FORMAT_CASE(Q4F16Zero)
     QZ_FORMAT_CASE(NF4)
 #undef QZ_FORMAT_CASE
   }

@@ -11,10 +11,6 @@
 namespace qz::kernels {
 namespace {
 
-bool nibbles(WeightFormat f) {
-  return f == WeightFormat::Q4Sym || f == WeightFormat::Q4Asym || f == WeightFormat::NF4;
-}
-
 const MatmulIsaKernels* kernels_for(Isa isa) {
   switch (isa) {
     case Isa::Ref:
@@ -41,7 +37,7 @@ const float* nf4_table() {
 // other format keep the natural order (x itself is used, nothing copied).
 const float* prepare_activations(const float* x, int64_t m, const PackedWeightView& w,
                                  std::vector<float>& buffer) {
-  if (!nibbles(w.format)) return x;
+  if (!is_nibble_format(w.format)) return x;
   const int64_t k = w.k, full = k / 32 * 32;
   buffer.resize(static_cast<size_t>(m * k));
   for (int64_t i = 0; i < m; ++i) {
@@ -81,7 +77,7 @@ void matmul_f32_ref(const float* x, int64_t m, const PackedWeightView& w, const 
 void matmul_f32_on(Isa isa, const float* x, int64_t m, const PackedWeightView& w, const Epilogue& e,
                    float* y) {
   const MatmulIsaKernels* fast = kernels_for(isa);
-  const bool grouped_ok = !nibbles(w.format) || (w.group > 0 && w.group % 32 == 0);
+  const bool grouped_ok = !is_nibble_format(w.format) || (w.group > 0 && w.group % 32 == 0);
   if (fast == nullptr || !grouped_ok || m <= 0) {
     parallel_for(w.n, 8, [&](int64_t n0, int64_t n1) {
       matmul_ref_rows(x, m, w, n0, n1, y);

@@ -106,7 +106,7 @@ struct Avx2 {
   }
 
   template <WeightFormat Fmt>
-  static void decode32(const uint8_t* p, int32_t zero, const float* lut, F out[4]) {
+  static void decode32(const uint8_t* p, float zero, const float* lut, F out[4]) {
     if constexpr (Fmt == WeightFormat::F32) {
       for (int j = 0; j < 4; ++j)
         out[j] = _mm256_loadu_ps(reinterpret_cast<const float*>(p) + 8 * j);
@@ -141,8 +141,9 @@ struct Avx2 {
           out[j] = _mm256_blendv_ps(a, b, _mm256_castsi256_ps(_mm256_slli_epi32(idx[j], 28)));
         }
       } else {
-        const __m256i z = _mm256_set1_epi32(zero);
-        for (int j = 0; j < 4; ++j) out[j] = _mm256_cvtepi32_ps(_mm256_sub_epi32(idx[j], z));
+        // Subtracting in float: exact for integer zero points, and fractional ones (HQQ) work.
+        const __m256 z = _mm256_set1_ps(zero);
+        for (int j = 0; j < 4; ++j) out[j] = _mm256_sub_ps(_mm256_cvtepi32_ps(idx[j]), z);
       }
     }
   }

@@ -80,7 +80,7 @@ struct Avx512 {
   }
 
   template <WeightFormat Fmt>
-  static void decode32(const uint8_t* p, int32_t zero, const float* lut, F out[2]) {
+  static void decode32(const uint8_t* p, float zero, const float* lut, F out[2]) {
     if constexpr (Fmt == WeightFormat::F32) {
       out[0] = _mm512_loadu_ps(reinterpret_cast<const float*>(p));
       out[1] = _mm512_loadu_ps(reinterpret_cast<const float*>(p) + 16);
@@ -112,7 +112,7 @@ struct Avx512 {
         table = _mm512_loadu_ps(lut);
       else
         table = _mm512_sub_ps(_mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                              _mm512_set1_ps(static_cast<float>(zero)));
+                              _mm512_set1_ps(zero));
       out[0] = _mm512_permutexvar_ps(b, table);
       out[1] = _mm512_permutexvar_ps(_mm512_srli_epi32(b, 4), table);
     }
