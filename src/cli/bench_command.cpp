@@ -32,15 +32,19 @@ nlohmann::json bench_decoding(nn::Model& model, const BenchArgs& a, bool print) 
   const auto timings = workflow::time_decoding(t, a.contexts, a.decode_steps, 3);
   for (size_t i = 0; i < timings.size(); ++i) {
     const auto& d = timings[i];
-    // Rows come in pairs (cache, no cache) per context.
-    const double speedup = d.kv_cache ? timings[i + 1].per_token_ms / d.per_token_ms : 1.0;
-    table.add_row({std::to_string(d.context), d.kv_cache ? "yes" : "no",
-                   fmt::format("{:.2f}", d.prefill_ms), fmt::format("{:.3f}", d.per_token_ms),
+    // Rows come in triples (F32 cache, int8 cache, no cache) per context.
+    const std::string cache = !d.kv_cache                              ? "no"
+                              : d.kv_format == nn::KvCacheFormat::Int8 ? "int8"
+                                                                       : "f32";
+    const double speedup = d.kv_cache ? timings[i / 3 * 3 + 2].per_token_ms / d.per_token_ms : 1.0;
+    table.add_row({std::to_string(d.context), cache, fmt::format("{:.2f}", d.prefill_ms),
+                   fmt::format("{:.3f}", d.per_token_ms),
                    fmt::format("{:.0f}", d.tokens_per_second),
                    d.kv_cache ? std::to_string(d.cache_bytes) : "-",
                    d.kv_cache ? fmt::format("{:.1f}x", speedup) : "-"});
     out.push_back({{"context", d.context},
                    {"kv_cache", d.kv_cache},
+                   {"kv_format", d.kv_cache ? cache : "none"},
                    {"prefill_ms", d.prefill_ms},
                    {"decode_ms_per_token", d.per_token_ms},
                    {"tokens_per_second", d.tokens_per_second},

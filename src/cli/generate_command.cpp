@@ -1,5 +1,5 @@
 // quantize generate MODEL --prompt TEXT [--max-tokens N] [--temperature T] [--top-k K]
-//                        [--seed S] [--no-kv-cache]
+//                        [--seed S] [--no-kv-cache | --kv-int8]
 #include <fmt/format.h>
 
 #include "cli/commands.h"
@@ -15,7 +15,7 @@ struct GenerateArgs {
   CommonOptions common;
   std::string model, prompt;
   workflow::GenerateOptions options;
-  bool no_cache = false, no_stop = false;
+  bool no_cache = false, no_stop = false, kv_int8 = false;
 };
 
 // Bytes to printable text: control bytes other than newline and tab as \xNN.
@@ -39,16 +39,19 @@ void run_generate(GenerateArgs& a) {
            model.config().at("vocab").get<int64_t>());
   std::vector<int64_t> prompt;
   for (unsigned char c : a.prompt) prompt.push_back(c);
+  QZ_CHECK(!(a.no_cache && a.kv_int8), "[generate] --kv-int8 and --no-kv-cache exclude each other");
   a.options.kv_cache = !a.no_cache;
+  if (a.kv_int8) a.options.kv_format = nn::KvCacheFormat::Int8;
   a.options.stop_token = a.no_stop ? -1 : '\n';
   const workflow::GenerateResult r = workflow::generate(model, prompt, a.options);
   fmt::print("{}{}\n", a.prompt, printable(r.tokens));
   const double per_token =
       r.tokens.size() > 1 ? 1e3 * r.decode_seconds / static_cast<double>(r.tokens.size()) : 0;
-  fmt::print(
-      stderr, "{} tokens; prefill {:.2f} ms ({} prompt tokens), decode {:.3f} ms/token{}\n",
-      r.tokens.size(), 1e3 * r.prefill_seconds, prompt.size(), per_token,
-      a.options.kv_cache ? fmt::format(", KV cache {} bytes", r.cache_bytes) : " without KV cache");
+  fmt::print(stderr, "{} tokens; prefill {:.2f} ms ({} prompt tokens), decode {:.3f} ms/token{}\n",
+             r.tokens.size(), 1e3 * r.prefill_seconds, prompt.size(), per_token,
+             a.options.kv_cache
+                 ? fmt::format(", {} KV cache {} bytes", a.kv_int8 ? "int8" : "f32", r.cache_bytes)
+                 : " without KV cache");
 }
 
 }  // namespace
@@ -71,6 +74,9 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("--seed", args->options.seed, "Seed of sampling")->capture_default_str();
   cmd->add_flag("--no-kv-cache", args->no_cache,
                 "Re-run the whole sequence for every token (the cache's baseline)");
+  cmd->add_flag("--kv-int8", args->kv_int8,
+                "Keep the KV cache in int8 (per position and head scales): 3.6x less memory at "
+                "head size 32; its accuracy cost: quantize eval --kv-int8");
   cmd->add_flag("--no-stop", args->no_stop, "Do not stop at a newline");
   add_common_options(cmd, args->common);
   cmd->callback([args] { run_generate(*args); });

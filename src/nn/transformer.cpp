@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "core/error.h"
 #include "nn/dense_layers.h"
@@ -49,10 +50,11 @@ torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& co
   torch::Tensor kh = apply_rope(split(k->forward(h)), cos, sin);
   torch::Tensor vh = split(v->forward(h));
   if (cache != nullptr) {  // append, then attend over everything cached so far
-    cache->keys.narrow(2, start, time).copy_(kh);
-    cache->values.narrow(2, start, time).copy_(vh);
-    kh = cache->keys.narrow(2, 0, start + time);
-    vh = cache->values.narrow(2, 0, start + time);
+    cache->write(start, kh, vh);
+    std::tie(kh, vh) = cache->read(start + time);
+  } else if (simulate_int8_kv) {
+    kh = int8_kv_round_trip(kh);
+    vh = int8_kv_round_trip(vh);
   }
   auto scores = torch::matmul(qh, kh.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim));
   if (time > 1) {  // query i (position start + i) sees keys up to start + i
@@ -129,24 +131,74 @@ torch::Tensor Transformer::forward(const torch::Tensor& tokens) {
   return head_->forward(final_norm_->forward(h));
 }
 
+namespace {
+
+// Per-vector int8 codes and scales of t [..., head_dim].
+std::pair<torch::Tensor, torch::Tensor> int8_kv_codes(const torch::Tensor& t) {
+  const auto scale = (t.abs().amax(-1, true) / 127.0f).clamp_min(1e-12f);
+  return {(t / scale).round().clamp(-127, 127).to(torch::kInt8), scale};
+}
+
+}  // namespace
+
+torch::Tensor int8_kv_round_trip(const torch::Tensor& t) {
+  const auto [codes, scale] = int8_kv_codes(t);
+  return codes.to(torch::kFloat32) * scale;
+}
+
+void LayerKvCache::write(int64_t start, const torch::Tensor& kh, const torch::Tensor& vh) {
+  const int64_t time = kh.size(2);
+  if (!key_scales.defined()) {
+    keys.narrow(2, start, time).copy_(kh);
+    values.narrow(2, start, time).copy_(vh);
+    return;
+  }
+  const auto [kc, ks] = int8_kv_codes(kh);
+  const auto [vc, vs] = int8_kv_codes(vh);
+  keys.narrow(2, start, time).copy_(kc);
+  key_scales.narrow(2, start, time).copy_(ks);
+  values.narrow(2, start, time).copy_(vc);
+  value_scales.narrow(2, start, time).copy_(vs);
+}
+
+std::pair<torch::Tensor, torch::Tensor> LayerKvCache::read(int64_t length) const {
+  if (!key_scales.defined()) return {keys.narrow(2, 0, length), values.narrow(2, 0, length)};
+  return {keys.narrow(2, 0, length).to(torch::kFloat32) * key_scales.narrow(2, 0, length),
+          values.narrow(2, 0, length).to(torch::kFloat32) * value_scales.narrow(2, 0, length)};
+}
+
 int64_t KvCache::bytes() const {
   int64_t total = 0;
   for (const auto& l : layers)
-    total += (l.keys.numel() + l.values.numel()) * static_cast<int64_t>(l.keys.element_size());
+    for (const auto* t : {&l.keys, &l.values, &l.key_scales, &l.value_scales})
+      if (t->defined()) total += t->numel() * static_cast<int64_t>(t->element_size());
   return total;
 }
 
-KvCache Transformer::make_cache(int64_t batch, int64_t capacity) const {
+KvCache Transformer::make_cache(int64_t batch, int64_t capacity, KvCacheFormat format) const {
   QZ_CHECK(capacity >= 1 && capacity <= max_seq_,
            "[generate] context of {} tokens outside 1..max_seq {}", capacity, max_seq_);
   KvCache cache;
   cache.capacity = capacity;
+  cache.format = format;
+  const auto dtype = format == KvCacheFormat::Int8 ? torch::kInt8 : torch::kFloat32;
   for (const auto& block : blocks_) {
     const int64_t heads = block->q->out_features() / block->head_dim;
-    cache.layers.push_back({torch::zeros({batch, heads, capacity, block->head_dim}),
-                            torch::zeros({batch, heads, capacity, block->head_dim})});
+    LayerKvCache layer{torch::zeros({batch, heads, capacity, block->head_dim}, dtype),
+                       torch::zeros({batch, heads, capacity, block->head_dim}, dtype),
+                       {},
+                       {}};
+    if (format == KvCacheFormat::Int8) {
+      layer.key_scales = torch::zeros({batch, heads, capacity, 1});
+      layer.value_scales = torch::zeros({batch, heads, capacity, 1});
+    }
+    cache.layers.push_back(std::move(layer));
   }
   return cache;
+}
+
+void Transformer::set_kv_simulation(KvCacheFormat format) {
+  for (auto& block : blocks_) block->simulate_int8_kv = format == KvCacheFormat::Int8;
 }
 
 torch::Tensor Transformer::forward_cached(const torch::Tensor& tokens, KvCache& cache) {

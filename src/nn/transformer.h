@@ -23,10 +23,26 @@ class RmsNormImpl : public torch::nn::Module {
 };
 TORCH_MODULE(RmsNorm);
 
+// How cached keys and values are stored. Int8: symmetric per (sequence, head, position) —
+// each head_dim vector gets scale absmax/127 — so a key written once is never requantized;
+// 1 byte + 4/head_dim per value instead of 4.
+enum class KvCacheFormat { F32, Int8 };
+
+// The stored form of keys or values t [..., head_dim]: each vector rounded to int8 on its own
+// absmax scale and back (what an Int8 cache returns for what it was given).
+torch::Tensor int8_kv_round_trip(const torch::Tensor& t);
+
 // One block's keys and values for incremental decoding, preallocated for the whole context:
-// keys/values [B, heads, capacity, head_dim]; positions [0, length) are filled.
+// keys/values [B, heads, capacity, head_dim] (F32, or int8 codes with key_scales/value_scales
+// [B, heads, capacity, 1]); positions [0, length) are filled.
 struct LayerKvCache {
   torch::Tensor keys, values;
+  torch::Tensor key_scales, value_scales;  // Int8 only
+
+  // Stores positions [start, start + T) from kh/vh [B, heads, T, head_dim].
+  void write(int64_t start, const torch::Tensor& kh, const torch::Tensor& vh);
+  // Keys and values of positions [0, length) as F32.
+  std::pair<torch::Tensor, torch::Tensor> read(int64_t length) const;
 };
 
 // The cache of every block, with the number of positions already decoded.
@@ -34,6 +50,7 @@ struct KvCache {
   std::vector<LayerKvCache> layers;
   int64_t length = 0;
   int64_t capacity = 0;
+  KvCacheFormat format = KvCacheFormat::F32;
   int64_t bytes() const;
 };
 
@@ -50,6 +67,8 @@ class BlockImpl : public torch::nn::Module {
   RmsNorm attn_norm{nullptr}, mlp_norm{nullptr};
   LayerPtr q, k, v, o, gate, up, down;
   int64_t head_dim;  // fixed; the head count follows q's (possibly pruned) width
+  // Without a cache, round keys and values as an Int8 cache would (evaluation of its cost).
+  bool simulate_int8_kv = false;
 };
 TORCH_MODULE(Block);
 
@@ -65,7 +84,12 @@ class Transformer : public Model {
   int64_t max_seq() const { return max_seq_; }
 
   // An empty cache for `batch` sequences of up to `capacity` ≤ max_seq positions.
-  KvCache make_cache(int64_t batch, int64_t capacity) const;
+  KvCache make_cache(int64_t batch, int64_t capacity,
+                     KvCacheFormat format = KvCacheFormat::F32) const;
+  // forward() computes as if keys and values passed through a cache of `format`: with Int8
+  // its logits equal forward_cached's through an Int8 cache, so evaluate() measures the
+  // int8 cache's accuracy cost. Not saved; F32 by default.
+  void set_kv_simulation(KvCacheFormat format);
   // Logits [B, T, vocab] of tokens [B, T] that continue the cached positions; the cache grows
   // by T. Equal (to float rounding) to forward() over the whole sequence.
   torch::Tensor forward_cached(const torch::Tensor& tokens, KvCache& cache);

@@ -73,7 +73,7 @@ GenerateResult generate(nn::Transformer& model, const std::vector<int64_t>& prom
   auto start = Clock::now();
   torch::Tensor logits;
   if (o.kv_cache) {
-    cache = model.make_cache(1, capacity);
+    cache = model.make_cache(1, capacity, o.kv_format);
     r.cache_bytes = cache.bytes();
     logits = model.forward_cached(as_tensor(seq, 0), cache)[0][-1];
   } else {
@@ -108,14 +108,16 @@ std::vector<DecodeTiming> time_decoding(nn::Transformer& model,
     torch::manual_seed(0);
     const auto prompt = torch::randint(0, vocab, {1, context - steps}, torch::kInt64);
     const auto next = torch::randint(0, vocab, {1, steps}, torch::kInt64);
-    for (bool cached : {true, false}) {
+    for (auto [cached, format] :
+         {std::pair{true, nn::KvCacheFormat::F32}, std::pair{true, nn::KvCacheFormat::Int8},
+          std::pair{false, nn::KvCacheFormat::F32}}) {
       std::vector<double> prefill, per_token;
-      DecodeTiming t{context, cached};
+      DecodeTiming t{context, cached, format};
       for (int rep = 0; rep < repeats; ++rep) {
         nn::KvCache cache;
         auto start = Clock::now();
         if (cached) {
-          cache = model.make_cache(1, context);
+          cache = model.make_cache(1, context, format);
           model.forward_cached(prompt, cache);
           t.cache_bytes = cache.bytes();
         } else {

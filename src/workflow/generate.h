@@ -20,6 +20,7 @@ struct GenerateOptions {
   int64_t top_k = 0;       // 0: the whole vocabulary
   uint64_t seed = 0;
   bool kv_cache = true;
+  nn::KvCacheFormat kv_format = nn::KvCacheFormat::F32;
   int64_t stop_token = -1;   // stop after emitting this token (e.g. '\n'); -1: never
   bool keep_logits = false;  // return each step's logits (tests compare cache and no cache)
 };
@@ -40,14 +41,16 @@ GenerateResult generate(nn::Transformer& model, const std::vector<int64_t>& prom
 struct DecodeTiming {
   int64_t context = 0;
   bool kv_cache = true;
-  double prefill_ms = 0;         // the context's prompt in one pass
-  double per_token_ms = 0;       // median decode step
-  double tokens_per_second = 0;  // 1000 / per_token_ms
+  nn::KvCacheFormat kv_format = nn::KvCacheFormat::F32;  // with the cache
+  double prefill_ms = 0;                                 // the context's prompt in one pass
+  double per_token_ms = 0;                               // median decode step
+  double tokens_per_second = 0;                          // 1000 / per_token_ms
   int64_t cache_bytes = 0;
 };
 
-// Prefill `context − steps` tokens, then decode `steps` tokens, with and without the cache;
-// the model's context is extended if shorter. Medians over `repeats` runs.
+// Prefill `context − steps` tokens, then decode `steps` tokens; per context three rows: an F32
+// cache, an int8 cache, no cache. The model's context is extended if shorter. Medians over
+// `repeats` runs.
 std::vector<DecodeTiming> time_decoding(nn::Transformer& model,
                                         const std::vector<int64_t>& contexts, int64_t steps,
                                         int repeats);

@@ -1,6 +1,7 @@
 // KV-cache decoding: incremental logits equal the full forward's, greedy generation is the same
-// with and without the cache, sampling is seeded, the cache's bounds are checked, and the
-// decode timer reports both paths.
+// with and without the cache, the int8 cache equals its simulation in forward() (so evaluation
+// measures its cost), sampling is seeded, the cache's bounds are checked, and the decode timer
+// reports every path.
 #include <gtest/gtest.h>
 
 #include "core/error.h"
@@ -35,6 +36,42 @@ TEST(KvCache, IncrementalLogitsEqualTheFullForward) {
   EXPECT_EQ(cache.bytes(), 2 * layers * 2 * 20 * d * 4);  // K and V, batch 2, FP32
   EXPECT_THROW(model->forward_cached(tokens.narrow(1, 0, 1), cache), InputError);
   EXPECT_THROW(model->make_cache(1, model->max_seq() + 1), InputError);
+}
+
+TEST(KvCache, Int8CacheEqualsItsSimulationAndCostsLittle) {
+  auto model = small_transformer();
+  torch::NoGradGuard guard;
+  const auto tokens = torch::randint(0, 256, {2, 20}, torch::kInt64);
+  const auto exact = model->forward(tokens);
+  model->set_kv_simulation(nn::KvCacheFormat::Int8);
+  const auto simulated = model->forward(tokens);
+  model->set_kv_simulation(nn::KvCacheFormat::F32);
+  EXPECT_TRUE(model->forward(tokens).equal(exact));  // switched back off
+  nn::KvCache cache = model->make_cache(2, 20, nn::KvCacheFormat::Int8);
+  std::vector<torch::Tensor> parts;
+  parts.push_back(model->forward_cached(tokens.narrow(1, 0, 9), cache));
+  for (int64_t i = 9; i < 20; ++i)
+    parts.push_back(model->forward_cached(tokens.narrow(1, i, 1), cache));
+  const auto cached = torch::cat(parts, 1);
+  EXPECT_LE((cached - simulated).abs().max().item<float>(), 1e-4f);
+  // Rounding keys and values to int8 moves the logits, a little.
+  const float moved = (cached - exact).abs().max().item<float>();
+  EXPECT_GT(moved, 0.0f);
+  EXPECT_LT(moved, 0.05f * exact.abs().max().item<float>());
+  // 1 byte per value plus a 4-byte scale per head_dim values, for K and V.
+  const int64_t layers = model->config()["n_layers"], d = model->config()["d_model"];
+  const int64_t heads = model->config()["n_heads"];
+  EXPECT_EQ(cache.bytes(), 2 * layers * 2 * 20 * (d + 4 * heads));
+}
+
+TEST(KvCache, Int8RoundTripKeepsEachVectorWithinHalfAStep) {
+  torch::manual_seed(3);
+  auto t = torch::randn({2, 3, 5, 32});
+  t.index_put_({0, 0, 0}, torch::zeros({32}));  // an all-zero vector stays zero
+  const auto r = nn::int8_kv_round_trip(t);
+  const auto step = t.abs().amax(-1, true) / 127;
+  EXPECT_TRUE(((r - t).abs() <= step * 0.5 + 1e-7).all().item<bool>());
+  EXPECT_TRUE(r[0][0][0].eq(0).all().item<bool>());
 }
 
 TEST(Generate, CacheAndNoCacheAgree) {
@@ -75,16 +112,20 @@ TEST(Generate, SamplingIsSeededAndTopOneIsGreedy) {
   EXPECT_THROW(generate(*model, {300}, o), InputError);
 }
 
-TEST(Generate, DecodeTimerReportsBothPaths) {
+TEST(Generate, DecodeTimerReportsEveryPath) {
   auto model = small_transformer();
   const auto t = time_decoding(*model, {16, 48}, 4, 1);
-  ASSERT_EQ(t.size(), 4u);
+  ASSERT_EQ(t.size(), 6u);
   EXPECT_TRUE(t[0].kv_cache);
-  EXPECT_FALSE(t[1].kv_cache);
-  EXPECT_EQ(t[2].context, 48);
+  EXPECT_EQ(t[0].kv_format, nn::KvCacheFormat::F32);
+  EXPECT_TRUE(t[1].kv_cache);
+  EXPECT_EQ(t[1].kv_format, nn::KvCacheFormat::Int8);
+  EXPECT_FALSE(t[2].kv_cache);
+  EXPECT_EQ(t[3].context, 48);
   EXPECT_GT(model->max_seq(), 32);  // extended for the longer context
   for (const auto& d : t) EXPECT_GT(d.tokens_per_second, 0);
-  EXPECT_GT(t[2].cache_bytes, t[0].cache_bytes);
+  EXPECT_GT(t[3].cache_bytes, t[0].cache_bytes);
+  EXPECT_LT(3 * t[1].cache_bytes, t[0].cache_bytes);  // int8: over 3x smaller
 }
 
 }  // namespace
