@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   qz::cli::add_compress_command(app);
   qz::cli::add_eval_command(app);
   qz::cli::add_sensitivity_command(app);
+  qz::cli::add_compare_command(app);
   qz::cli::add_tune_command(app);
   qz::cli::add_generate_command(app);
   qz::cli::add_bench_command(app);

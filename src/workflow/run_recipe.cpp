@@ -421,7 +421,7 @@ RecipeResult run_recipe(nn::ModelFile& file, const RecipeRequest& request,
   RecipeResult result;
   result.base_bytes = file.file_bytes;
   result.base_weight_bytes = model_weight_bytes(*file.model);
-  result.base = eval::evaluate(*file.model, data, "test");
+  result.base = request.base ? *request.base : eval::evaluate(*file.model, data, "test");
   RecipeState s{file.model,   nn::load_model(request.in_path).model,
                 data,         data.train.head(request.calib_samples).inputs,
                 request.seed, {},

@@ -9,6 +9,8 @@
 // so they come first in a chain (distill → prune → quantize).
 #pragma once
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -26,6 +28,9 @@ struct RecipeRequest {
   DataChoice data;
   int64_t calib_samples = 512;
   uint64_t seed = 0;  // fine-tuning and student initialisation
+  // The input model's test evaluation when the caller already has it (compare runs many
+  // recipes on one model); evaluated here otherwise.
+  std::optional<eval::EvalResult> base;
 };
 
 struct StepOutcome {

@@ -5,8 +5,8 @@
 # Post-training quantization, on the MLP and the CNN: file ≥ 1.95× smaller for fp16/bf16,
 # ≥ 3.85× for int8 and fp8, ≥ 7.0× for int4 g128 and nf4; accuracy drop ≤ 0.1 point for
 # fp16/bf16, ≤ 0.5 for int8 (dynamic and static) and fp8-e4m3, ≤ 2 for int4 g128.
-# Transformer: generate answers 123+456= (digits reversed) with and without the KV cache; GPTQ
-# at 3 bits keeps perplexity below round to nearest's.
+# Transformer: generate answers 123+456= (digits reversed) with and without the KV cache; GPTQ,
+# AWQ and HQQ at 3 bits keep perplexity below round to nearest's.
 # Prints the figures and the times.
 set -euo pipefail
 QZ=${1:?usage: acceptance.sh path/to/quantize}
@@ -64,15 +64,19 @@ for cache in "" --no-kv-cache; do
   out=$("$QZ" generate transformer.safetensors --prompt "123+456=" $cache --quiet 2>/dev/null)
   [ "$out" = "123+456=975" ] || { echo "generate $cache: got '$out'"; exit 1; }
 done
-# GPTQ at 3 bits keeps the perplexity closer to FP32 than round to nearest.
-for method in rtn gptq; do
-  "$QZ" compress transformer.safetensors --method "$method" --bits 3 \
-    --out "transformer-$method-w3.safetensors" --quiet > /dev/null
-  "$QZ" eval "transformer-$method-w3.safetensors" --json "transformer-$method-w3.json" --quiet > /dev/null
-done
+# At 3 bits, GPTQ, AWQ and HQQ keep the perplexity closer to FP32 than round to nearest does
+# (quantize compare: every variant on the same test split, one table).
+"$QZ" compare transformer.safetensors --methods rtn,gptq,awq,hqq --bits 3 --out-dir compare \
+  --json compare.json --quiet > /dev/null
 python3 - <<'PY'
-import json
-ppl = {m: json.load(open(f"transformer-{m}-w3.json"))["perplexity"] for m in ("rtn", "gptq")}
-print(f"transformer W3 perplexity: rtn {ppl['rtn']:.4f}, gptq {ppl['gptq']:.4f}")
-assert ppl["gptq"] < ppl["rtn"], ppl
+import json, os
+c = json.load(open("compare.json"))
+ppl = {v["name"]: v["test"]["perplexity"] for v in c["variants"]}
+print("transformer W3 g128 perplexity: fp32 {:.4f}, ".format(c["fp32"]["test"]["perplexity"]) +
+      ", ".join(f"{k} {p:.4f}" for k, p in ppl.items()))
+for m in ("gptq-w3", "awq-w3", "hqq-w3"):
+    assert ppl[m] < ppl["rtn-w3"], (m, ppl)
+for v in c["variants"]:
+    assert os.path.getsize(v["file"]) == v["file_bytes"], v["file"]
+    assert v["layers"] > 0 and v["seconds_per_layer"] >= 0, v["name"]
 PY

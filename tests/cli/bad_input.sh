@@ -94,9 +94,15 @@ expect_bad "gptq 6 bits in groups"    "field 'group'"       compress "$dir/model
 expect_bad "generate non-transformer" "needs a transformer" generate "$dir/model.safetensors" --prompt "1+1="
 expect_bad "generate no prompt"       "--prompt"            generate "$dir/model.safetensors"
 expect_bad "bench bad context"        "--context"           bench "$dir/model.safetensors" --context 1
+expect_bad "hqq bits out of range"    "field 'bits'"        compress "$dir/model.safetensors" --method hqq --bits 5 --out "$dir/c9.safetensors"
+expect_bad "compare unknown method"   "--methods"           compare "$dir/model.safetensors" --methods rtn,gptq9 --out-dir "$dir/cmp"
+expect_bad "compare hqq 5 bits"       "field 'bits'"        compare "$dir/model.safetensors" --methods hqq --bits 5 --out-dir "$dir/cmp"
+expect_bad "compare method twice"     "asked for twice"     compare "$dir/model.safetensors" --methods rtn,rtn --out-dir "$dir/cmp"
+expect_bad "compare out-dir is file"  "--out-dir"           compare "$dir/model.safetensors" --methods rtn --out-dir "$dir/model.safetensors"
 expect_bad "compress missing folder"  "does not exist"      compress "$dir/model.safetensors" --method int8 --out "$dir/no/dir/c6.safetensors"
 
 leftovers=$(find "$dir" -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' | wc -l)
+[ -e "$dir/cmp" ] && leftovers=$((leftovers + 1))
 if [ "$leftovers" -ne 0 ]; then
   echo "FAIL: bad input left output files behind:"; find "$dir" -newer "$dir/short.safetensors"
   failures=$((failures + 1))
