@@ -1,6 +1,7 @@
-// GPTQ on one linear layer, timed against round to nearest on the same grid: the Hessian from
-// `--tokens` calibration rows, then the column walk, then both layers' output error on those
-// rows. Defaults: the 4096×4096 layer, 4096 tokens, W4 g128 asymmetric.
+// GPTQ on one linear layer, timed against round to nearest on the same grid and against HQQ
+// (calibration-free, same bits and group): the Hessian from `--tokens` calibration rows, then
+// the column walk, then each layer's output error on those rows. Defaults: the 4096×4096
+// layer, 4096 tokens, W4 g128 asymmetric.
 //   build/bench/qz_gptq_bench [--n 4096] [--k 4096] [--tokens 4096] [--bits 4] [--group 128]
 //                             [--act-order] [--sym] [--threads T]
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <string>
 
+#include "compress/hqq.h"
 #include "compress/second_order/gptq.h"
 #include "compress/second_order/hessian.h"
 
@@ -80,6 +82,22 @@ int main(int argc, char** argv) {
   qz::dequantize_groups(rtn, qz::compress::gptq_grid_kind(o),
                         {rtn_w.data_ptr<float>(), static_cast<size_t>(n * k)});
 
+  // HQQ stores 2–4 bits only; at wider grids its row is skipped.
+  const bool with_hqq = o.bits <= 4;
+  double hqq_s = 0;
+  auto hqq_w = torch::empty({n, k});
+  if (with_hqq) {
+    qz::compress::HqqOptions ho;
+    ho.bits = o.bits;
+    ho.group = o.group;
+    t0 = std::chrono::steady_clock::now();
+    const auto hqq =
+        qz::compress::hqq_quantize({w.data_ptr<float>(), static_cast<size_t>(n * k)}, n, k, ho);
+    hqq_s = seconds_since(t0);
+    qz::dequantize_groups(hqq, qz::GridKind::Affine,
+                          {hqq_w.data_ptr<float>(), static_cast<size_t>(n * k)});
+  }
+
   const auto y = x.matmul(w.t());
   const double signal = y.pow(2).mean().item<double>();
   auto rel = [&](const torch::Tensor& q) {
@@ -88,6 +106,8 @@ int main(int argc, char** argv) {
   fmt::print("hessian   {:8.2f} s\n", hessian_s);
   fmt::print("gptq      {:8.2f} s   relative output error {:.4e}\n", gptq_s, rel(g.weight));
   fmt::print("rtn       {:8.2f} s   relative output error {:.4e}\n", rtn_s, rel(rtn_w));
+  if (with_hqq)
+    fmt::print("hqq       {:8.2f} s   relative output error {:.4e}\n", hqq_s, rel(hqq_w));
   fmt::print("gptq total (hessian + walk) {:.2f} s\n", hessian_s + gptq_s);
   return 0;
 }
