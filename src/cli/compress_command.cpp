@@ -69,6 +69,13 @@ void print_recipe_result(const workflow::RecipeResult& res) {
                      ? fmt::format(", {:.2f}% trained alone",
                                    100 * st.details["student_alone_test_accuracy"].get<double>())
                      : "");
+    if (st.details.contains("student_test_perplexity"))
+      fmt::print("distill: student test perplexity {:.4f} with the teacher{}\n",
+                 st.details["student_test_perplexity"].get<double>(),
+                 st.details.contains("student_alone_test_perplexity")
+                     ? fmt::format(", {:.4f} trained alone",
+                                   st.details["student_alone_test_perplexity"].get<double>())
+                     : "");
     if (st.details.contains("groups"))
       for (const auto& g : st.details["groups"])
         fmt::print("structured: {} {} -> {} units of {}\n", g["group"].get<std::string>(),

@@ -219,13 +219,18 @@ json distill(RecipeState& s, const RecipeStep& step) {
     train::train_model(*alone, s.data, to);
     const eval::EvalResult r = eval::evaluate(*alone, s.data, "test");
     details["student_alone_test_accuracy"] = compact_numbers(r.accuracy);
+    if (r.language_model) details["student_alone_test_perplexity"] = compact_numbers(r.perplexity);
   }
   nn::ModelPtr student = make_student();
   to.label = "distil";
   train::train_model(*student, s.data, to, train::distillation_loss(*s.model, d));
   details["student_parameters"] = student->parameter_count();
-  details["student_test_accuracy"] =
-      compact_numbers(eval::evaluate(*student, s.data, "test").accuracy);
+  const eval::EvalResult distilled = eval::evaluate(*student, s.data, "test");
+  details["student_test_accuracy"] = compact_numbers(distilled.accuracy);
+  // A language model's distillation targets the whole next-token distribution: perplexity
+  // shows what it buys where top-1 accuracy may not.
+  if (distilled.language_model)
+    details["student_test_perplexity"] = compact_numbers(distilled.perplexity);
   details["student_config"] = config;
   s.model = student;
   return details;
