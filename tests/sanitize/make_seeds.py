@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Seed corpora for the fuzz targets: small valid inputs of each reader, as our writers lay
+them out, and a few near misses. Usage: make_seeds.py OUT_DIR (writes OUT_DIR/<target>/*)."""
+import json
+import os
+import struct
+import sys
+
+
+def safetensors(tensors, metadata=None):
+    """tensors: [(name, dtype, shape, bytes)] laid out in order from offset 0."""
+    header, data, offset = {}, b"", 0
+    for name, dtype, shape, raw in tensors:
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + len(raw)]}
+        data += raw
+        offset += len(raw)
+    if metadata:
+        header["__metadata__"] = metadata
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)  # padded to 8 bytes, as the reference writer does
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def main():
+    out = sys.argv[1]
+    seeds = {
+        "safetensors": {
+            "two.safetensors": safetensors(
+                [("weight", "F32", [2, 3], struct.pack("<6f", *range(6))),
+                 ("codes", "U8", [4], bytes([1, 2, 3, 4]))],
+                {"format": "pt", "config": "{\"arch\":\"mlp\"}"}),
+            "half.safetensors": safetensors([("h", "F16", [2, 2], bytes(8)),
+                                             ("s", "I32", [1], bytes(4))]),
+            "empty.safetensors": safetensors([]),
+            "scalar.safetensors": safetensors([("x", "F64", [], bytes(8))]),
+            "truncated.safetensors": safetensors([("w", "F32", [4], bytes(16))])[:-5],
+        },
+        "json_fields": {
+            "recipe.json": json.dumps({"steps": [{"method": "distill", "student": {"hidden": [128]}},
+                                                 {"method": "int4", "group": 128}],
+                                       "description": "chain"}),
+            "config.json": json.dumps({"arch": "mlp", "hidden": [512, 512], "epochs": 3,
+                                       "bits": 4, "sparsity": 0.5, "method": "gptq"}),
+            "nested.json": "[" * 40 + "]" * 40,
+            "numbers.json": json.dumps({"epochs": 1e300, "group": -9223372036854775808,
+                                        "bits": 18446744073709551615, "hidden": [1, 2.5, "x"]}),
+        },
+    }
+    for target, files in seeds.items():
+        os.makedirs(os.path.join(out, target), exist_ok=True)
+        for name, content in files.items():
+            mode = "wb" if isinstance(content, bytes) else "w"
+            with open(os.path.join(out, target, name), mode) as f:
+                f.write(content)
+
+
+if __name__ == "__main__":
+    main()
