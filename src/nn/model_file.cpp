@@ -125,6 +125,15 @@ ModelFile load_model(const std::string& path) {
              "[model] {}: tensor '{}': shape [{}] (expected [{}])", path, name,
              fmt::join(info.shape, ","), fmt::join(tensor.sizes().vec(), ","));
     tensor.copy_(from_file(file, info));
+    // A NaN or Inf weight poisons every output and every calibration statistic downstream.
+    if (tensor.is_floating_point()) {
+      const auto bad = torch::logical_not(torch::isfinite(tensor)).flatten();
+      const int64_t count = bad.sum().item<int64_t>();
+      QZ_CHECK(count == 0,
+               "[model] {}: tensor '{}': {} non-finite value(s) (NaN or Inf), the first at flat "
+               "index {}",
+               path, name, count, bad.nonzero()[0][0].item<int64_t>());
+    }
   }
   for (const auto& info : file.tensors())
     QZ_CHECK(expected.count(info.name), "[model] {}: unexpected tensor '{}' for this architecture",

@@ -79,6 +79,17 @@ expect_bad "unknown command"       "frobnicate"            frobnicate
 
 # compress: a real model to start from.
 "$QZ" train --arch mlp --epochs 1 --out "$dir/model.safetensors" --quiet > /dev/null
+# A copy with one NaN weight (made before the marker: it is an input, not an output).
+python3 - "$dir/model.safetensors" "$dir/nan.safetensors" <<'PY'
+import json, struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+n = struct.unpack("<Q", data[:8])[0]
+header = json.loads(data[8:8 + n])
+name = next(k for k, v in header.items() if k != "__metadata__" and v["dtype"] == "F32")
+start = 8 + n + header[name]["data_offsets"][0]
+data[start + 4:start + 8] = struct.pack("<f", float("nan"))
+open(sys.argv[2], "wb").write(data)
+PY
 touch "$dir/short.safetensors"
 expect_bad "compress unknown method"  "--method"            compress "$dir/model.safetensors" --method int3 --out "$dir/c1.safetensors"
 expect_bad "compress unknown layer"   "unknown layer 'fc9'" compress "$dir/model.safetensors" --method int8 --exclude fc9 --out "$dir/c2.safetensors"
@@ -99,6 +110,7 @@ expect_bad "compare unknown method"   "--methods"           compare "$dir/model.
 expect_bad "compare hqq 5 bits"       "field 'bits'"        compare "$dir/model.safetensors" --methods hqq --bits 5 --out-dir "$dir/cmp"
 expect_bad "compare method twice"     "asked for twice"     compare "$dir/model.safetensors" --methods rtn,rtn --out-dir "$dir/cmp"
 expect_bad "compare out-dir is file"  "--out-dir"           compare "$dir/model.safetensors" --methods rtn --out-dir "$dir/model.safetensors"
+expect_bad "NaN weight"               "non-finite"          eval "$dir/nan.safetensors"
 expect_bad "compress missing folder"  "does not exist"      compress "$dir/model.safetensors" --method int8 --out "$dir/no/dir/c6.safetensors"
 
 leftovers=$(find "$dir" -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' | wc -l)
