@@ -12,11 +12,4 @@ namespace qz::data {
 
 Dataset load_idx(const std::string& paths, const DataOptions& options);
 
-// A parsed IDX array of unsigned bytes: dims and data (exposed for tests and the fuzzer).
-struct IdxArray {
-  std::vector<int64_t> dims;
-  std::vector<uint8_t> data;
-};
-IdxArray parse_idx(const std::string& bytes, const std::string& path);
-
 }  // namespace qz::data

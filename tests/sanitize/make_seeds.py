@@ -45,6 +45,16 @@ def main():
             "numbers.json": json.dumps({"epochs": 1e300, "group": -9223372036854775808,
                                         "bits": 18446744073709551615, "hidden": [1, 2.5, "x"]}),
         },
+        "csv": {
+            "header.csv": "x,y,label\n0.5,1,0\n-2e3,3.25,1\n7,8,2\n",
+            "plain.csv": "1,2,0\r\n3,4,1\r\n\r\n5 , 6 ,1\n",
+            "ragged.csv": "1,2,0\n3,4\n",
+        },
+        "idx": {
+            "images.idx": bytes([0, 0, 8, 3]) + struct.pack(">3I", 2, 3, 3) + bytes(range(18)),
+            "labels.idx": bytes([0, 0, 8, 1]) + struct.pack(">I", 4) + bytes([0, 1, 2, 1]),
+            "padded.idx": bytes([0, 0, 8, 1]) + struct.pack(">I", 2) + bytes(3),
+        },
     }
     for target, files in seeds.items():
         os.makedirs(os.path.join(out, target), exist_ok=True)
