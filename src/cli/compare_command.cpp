@@ -92,7 +92,7 @@ void run_compare(CompareArgs& a) {
   if (r.out_dir.empty()) r.out_dir = std::filesystem::path(r.in_path).stem().string() + "-compare";
   if (!a.json.empty() && a.json != "-") io::check_output_path(a.json);
   const auto variants = workflow::plan_variants(r);  // bad methods fail before any work
-  const nn::ModelFile file = nn::load_model(r.in_path);
+  nn::ModelFile file = nn::load_model(r.in_path);
   r.data = workflow::data_for_model(file, a.data.spec, to_data_options(a.data), a.data.seed_given);
   QZ_CHECK(!r.data.spec.empty(),
            "[compare] {}: the file does not say which data it was trained on; pass --data",
@@ -105,7 +105,7 @@ void run_compare(CompareArgs& a) {
            "[compare] --out-dir {}: cannot create the folder ({})", r.out_dir,
            ec ? ec.message() : "a file of that name exists");
   for (const auto& v : variants) io::check_output_path(v.path);
-  const workflow::CompareResult res = workflow::compare_methods(r, data);
+  const workflow::CompareResult res = workflow::compare_methods(r, file, data);
   if (a.json != "-") {
     fmt::print("{} on {} ({} test samples); variants saved in {}\n", r.in_path, data.spec,
                res.base.samples, r.out_dir);

@@ -15,11 +15,9 @@
 namespace qz::nn {
 namespace {
 
+using kernels::is_nibble_format;
 using kernels::WeightFormat;
 
-bool sub_byte(WeightFormat f) {
-  return kernels::is_nibble_format(f);
-}
 bool is_fp8(WeightFormat f) {
   return f == WeightFormat::E4M3 || f == WeightFormat::E5M2;
 }
@@ -61,15 +59,16 @@ QuantizedLayer::QuantizedLayer(const CompressibleLayer& dense, const QuantizeOpt
       out_(dense.out_features()),
       options_(options) {
   k_ = kind_ == LayerKind::Conv2d ? in_ * geometry_.kernel * geometry_.kernel : in_;
-  if (!sub_byte(options_.format)) options_.group = 0;
-  QZ_CHECK(!sub_byte(options_.format) || options_.group >= 1,
+  if (!is_nibble_format(options_.format)) options_.group = 0;
+  QZ_CHECK(!is_nibble_format(options_.format) || options_.group >= 1,
            "[quantize] group size must be positive");
   QZ_CHECK(options_.activations == ActivationQuant::None || options_.format == WeightFormat::I8,
            "[quantize] int8 activations need int8 weights");
 }
 
 void QuantizedLayer::allocate() {
-  const int64_t groups = sub_byte(options_.format) ? (k_ + options_.group - 1) / options_.group : 1;
+  const int64_t groups =
+      is_nibble_format(options_.format) ? (k_ + options_.group - 1) / options_.group : 1;
   switch (options_.format) {
     case WeightFormat::F32:
       codes_ = torch::zeros({out_, k_});
@@ -94,10 +93,10 @@ void QuantizedLayer::allocate() {
       codes_ = torch::zeros({out_, (k_ + 1) / 2}, torch::kUInt8);
       break;
   }
-  register_buffer(sub_byte(options_.format) ? "weight_packed" : "weight", codes_);
+  register_buffer(is_nibble_format(options_.format) ? "weight_packed" : "weight", codes_);
   if (is_fp8(options_.format) || options_.format == WeightFormat::I8)
     scales_ = register_buffer("weight_scale", torch::ones({out_, 1}, torch::kFloat16));
-  if (sub_byte(options_.format))
+  if (is_nibble_format(options_.format))
     scales_ = register_buffer("weight_scale", torch::ones({out_, groups}, torch::kFloat16));
   if (options_.format == WeightFormat::Q4Asym)
     zeros_ = register_buffer("weight_zero_point", torch::zeros({out_, groups}, torch::kUInt8));
@@ -155,10 +154,8 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer
       break;
     }
     case WeightFormat::I8: {
-      const GroupCodes g =
-          quantize_groups(wv, n, k, k, GridKind::SymmetricSigned, 8, range, round_to_fp16);
-      q->codes_.copy_(u8_tensor(g.codes, {n, k}).view(torch::kInt8));
-      q->scales_.copy_(fp16_tensor(g.scales, {n, 1}));
+      q->store_codes(
+          quantize_groups(wv, n, k, k, GridKind::SymmetricSigned, 8, range, round_to_fp16));
       break;
     }
     case WeightFormat::Q4F16Zero:
@@ -166,25 +163,17 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer
     case WeightFormat::Q4Sym:
     case WeightFormat::Q4Asym:
     case WeightFormat::NF4: {
-      const GroupCodes g =
-          options.format == WeightFormat::NF4
-              ? quantize_nf4(wv, n, k, options.group)
-              : quantize_groups(wv, n, k, options.group,
-                                options.format == WeightFormat::Q4Sym ? GridKind::SymmetricOffset
-                                                                      : GridKind::Affine,
-                                4, range, round_to_fp16);
-      q->codes_.copy_(u8_tensor(pack_nibbles(g.codes, n, k), {n, (k + 1) / 2}));
-      q->scales_.copy_(fp16_tensor(g.scales, {n, g.groups()}));
-      if (options.format == WeightFormat::Q4Asym) {
-        std::vector<uint8_t> z(g.zeros.begin(), g.zeros.end());
-        q->zeros_.copy_(u8_tensor(z, {n, g.groups()}));
-      }
+      q->store_codes(options.format == WeightFormat::NF4
+                         ? quantize_nf4(wv, n, k, options.group)
+                         : quantize_groups(wv, n, k, options.group,
+                                           options.format == WeightFormat::Q4Sym
+                                               ? GridKind::SymmetricOffset
+                                               : GridKind::Affine,
+                                           4, range, round_to_fp16));
       break;
     }
   }
-  const torch::Tensor bias = dense.dense_bias();
-  if (bias.defined())
-    q->bias_ = q->register_buffer("bias", bias.detach().clone().to(torch::kFloat32));
+  q->copy_bias(dense);
   return q;
 }
 
@@ -206,27 +195,34 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::from_codes(const CompressibleLay
   }
   std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, o));
   q->allocate();
-  const int64_t n = q->out_, k = q->k_;
+  q->store_codes(g);
+  q->copy_bias(dense);
+  return q;
+}
+
+void QuantizedLayer::store_codes(const GroupCodes& g) {
+  const int64_t n = out_, k = k_;
   QZ_ASSERT(g.rows == n && g.cols == k, "codes shape [{}, {}] for a [{}, {}] layer", g.rows, g.cols,
             n, k);
   torch::NoGradGuard guard;
-  if (o.format == WeightFormat::I8) {
-    q->codes_.copy_(u8_tensor(g.codes, {n, k}).view(torch::kInt8));
-    q->scales_.copy_(fp16_tensor(g.scales, {n, 1}));
-  } else {
-    q->codes_.copy_(u8_tensor(pack_nibbles(g.codes, n, k), {n, (k + 1) / 2}));
-    q->scales_.copy_(fp16_tensor(g.scales, {n, g.groups()}));
-    if (o.format == WeightFormat::Q4Asym) {
-      std::vector<uint8_t> z(g.zeros.begin(), g.zeros.end());
-      q->zeros_.copy_(u8_tensor(z, {n, g.groups()}));
-    }
-    if (o.format == WeightFormat::Q4F16Zero)
-      q->zeros_.copy_(fp16_tensor(g.fractional_zeros, {n, g.groups()}));
+  if (options_.format == WeightFormat::I8) {
+    codes_.copy_(u8_tensor(g.codes, {n, k}).view(torch::kInt8));
+    scales_.copy_(fp16_tensor(g.scales, {n, 1}));
+    return;
   }
+  codes_.copy_(u8_tensor(pack_nibbles(g.codes, n, k), {n, (k + 1) / 2}));
+  scales_.copy_(fp16_tensor(g.scales, {n, g.groups()}));
+  if (options_.format == WeightFormat::Q4Asym) {
+    std::vector<uint8_t> z(g.zeros.begin(), g.zeros.end());
+    zeros_.copy_(u8_tensor(z, {n, g.groups()}));
+  }
+  if (options_.format == WeightFormat::Q4F16Zero)
+    zeros_.copy_(fp16_tensor(g.fractional_zeros, {n, g.groups()}));
+}
+
+void QuantizedLayer::copy_bias(const CompressibleLayer& dense) {
   const torch::Tensor bias = dense.dense_bias();
-  if (bias.defined())
-    q->bias_ = q->register_buffer("bias", bias.detach().clone().to(torch::kFloat32));
-  return q;
+  if (bias.defined()) bias_ = register_buffer("bias", bias.detach().clone().to(torch::kFloat32));
 }
 
 std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json& scheme,
@@ -249,7 +245,7 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json&
 void QuantizedLayer::after_load(const std::string& where) {
   const int bits = options_.bits;
   if (bits == 0) return;
-  const bool nibbles = sub_byte(options_.format) && options_.format != WeightFormat::NF4;
+  const bool nibbles = is_nibble_format(options_.format) && options_.format != WeightFormat::NF4;
   QZ_CHECK((nibbles && bits >= 2 && bits <= 4) ||
                (options_.format == WeightFormat::I8 && bits >= 2 && bits <= 8),
            "{}: scheme field 'bits': expected an integer from 2 to {} for {} storage", where,
@@ -261,7 +257,7 @@ kernels::PackedWeightView QuantizedLayer::view() const {
   v.format = options_.format;
   v.n = out_;
   v.k = k_;
-  v.group = sub_byte(options_.format) ? options_.group : k_;
+  v.group = is_nibble_format(options_.format) ? options_.group : k_;
   v.data = codes_.data_ptr();
   v.scales = scales_.defined() ? scales_.data_ptr() : nullptr;
   v.zeros = zeros_.defined() ? zeros_.data_ptr() : nullptr;
@@ -322,7 +318,7 @@ torch::Tensor QuantizedLayer::forward(const torch::Tensor& x) {
 nlohmann::json QuantizedLayer::scheme() const {
   nlohmann::json j = {{"format", kernels::weight_format_name(options_.format)},
                       {"activations", activation_name(options_.activations)}};
-  if (sub_byte(options_.format)) j["group"] = options_.group;
+  if (is_nibble_format(options_.format)) j["group"] = options_.group;
   if (options_.format == WeightFormat::Q4Sym || options_.format == WeightFormat::Q4Asym ||
       options_.format == WeightFormat::Q4F16Zero || options_.format == WeightFormat::I8) {
     j["bits"] = options_.bits > 0 ? options_.bits : options_.format == WeightFormat::I8 ? 8 : 4;

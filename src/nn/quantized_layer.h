@@ -71,6 +71,9 @@ class QuantizedLayer : public CompressibleLayer {
  private:
   QuantizedLayer(const CompressibleLayer& dense, const QuantizeOptions& options);
   void allocate();
+  // Writes I8 or nibble group codes (scales, zero points) into the allocated buffers.
+  void store_codes(const GroupCodes& g);
+  void copy_bias(const CompressibleLayer& dense);
   torch::Tensor matmul(const torch::Tensor& x2d);  // [M, K] → [M, N] + bias
   void prepare_int8();  // weight row sums and f32 scales for the integer GEMM
 

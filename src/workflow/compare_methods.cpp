@@ -49,18 +49,17 @@ std::vector<CompareVariant> plan_variants(const CompareRequest& request) {
   return variants;
 }
 
-CompareResult compare_methods(const CompareRequest& request, const data::Dataset& data) {
+CompareResult compare_methods(const CompareRequest& request, nn::ModelFile& input,
+                              const data::Dataset& data) {
   std::vector<CompareVariant> variants = plan_variants(request);
   CompareResult out;
-  {
-    const nn::ModelFile file = nn::load_model(request.in_path);
-    out.base_bytes = file.file_bytes;
-    out.base_weight_bytes = model_weight_bytes(*file.model);
-    out.base = eval::evaluate(*file.model, data, "test");
-    if (auto* t = dynamic_cast<nn::Transformer*>(file.model.get())) {
-      t->set_kv_simulation(nn::KvCacheFormat::Int8);
-      out.kv_int8 = eval::evaluate(*file.model, data, "test");
-    }
+  out.base_bytes = input.file_bytes;
+  out.base_weight_bytes = model_weight_bytes(*input.model);
+  out.base = eval::evaluate(*input.model, data, "test");
+  if (auto* t = dynamic_cast<nn::Transformer*>(input.model.get())) {
+    t->set_kv_simulation(nn::KvCacheFormat::Int8);
+    out.kv_int8 = eval::evaluate(*input.model, data, "test");
+    t->set_kv_simulation(nn::KvCacheFormat::F32);
   }
   for (size_t i = 0; i < variants.size(); ++i) {
     CompareVariant& v = variants[i];

@@ -12,6 +12,7 @@
 
 #include "data/dataset.h"
 #include "eval/evaluate.h"
+#include "nn/model_file.h"
 #include "workflow/model_data.h"
 #include "workflow/recipe.h"
 
@@ -52,7 +53,10 @@ struct CompareResult {
 // any model is loaded.
 std::vector<CompareVariant> plan_variants(const CompareRequest& request);
 
-CompareResult compare_methods(const CompareRequest& request, const data::Dataset& data);
+// `input` is request.in_path, already loaded: it gives the FP32 evaluation and is left as it
+// was; each variant starts from a fresh load.
+CompareResult compare_methods(const CompareRequest& request, nn::ModelFile& input,
+                              const data::Dataset& data);
 
 // The JSON of `compare --json`: the FP32 row and every variant (timings included).
 nlohmann::json compare_json(const CompareResult& result, const std::string& model,

@@ -56,8 +56,8 @@ TEST(DequantRef, FractionalZeroPointsMatchTheCoreDefinition) {
   std::vector<uint16_t> scales, zeros;
   for (float s : q.scales) scales.push_back(float_to_fp16(s));
   for (float z : q.fractional_zeros) zeros.push_back(float_to_fp16(z));
-  const PackedWeightView v{WeightFormat::Q4F16Zero, n, k, group, packed.data(), scales.data(),
-                           zeros.data()};
+  const PackedWeightView v{WeightFormat::Q4F16Zero, n,           k, group, packed.data(),
+                           scales.data(),           zeros.data()};
   dequantize_rows_ref(v, 0, n, got.data());
   EXPECT_EQ(got, expect);
   EXPECT_NE(expect[0], static_cast<float>(q.codes[0] - q.zeros[0]) * q.scales[0]);
