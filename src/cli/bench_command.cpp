@@ -25,7 +25,7 @@ struct BenchArgs {
 
 // Transformers: prefill and per-token decode at each context, with and without the KV cache.
 nlohmann::json bench_decoding(nn::Model& model, const BenchArgs& a, bool print) {
-  auto& t = workflow::as_transformer(model, a.model);
+  auto& t = workflow::as_transformer(model, "[bench] " + a.model, "decode timing");
   TextTable table({"context", "KV cache", "prefill ms", "decode ms/token", "tokens/s",
                    "cache bytes", "speedup"});
   nlohmann::json out = nlohmann::json::array();

@@ -28,7 +28,8 @@ void run_eval(const EvalArgs& a) {
   if (!a.json.empty() && a.json != "-") io::check_output_path(a.json);
   const nn::ModelFile file = nn::load_model(a.model);
   if (a.kv_int8)
-    workflow::as_transformer(*file.model, a.model).set_kv_simulation(nn::KvCacheFormat::Int8);
+    workflow::as_transformer(*file.model, "[eval] " + a.model, "--kv-int8")
+        .set_kv_simulation(nn::KvCacheFormat::Int8);
   // Without --data, evaluate on the data (and split seed) the model was trained on.
   const auto choice =
       workflow::data_for_model(file, a.data.spec, to_data_options(a.data), a.data.seed_given);

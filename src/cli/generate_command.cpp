@@ -32,14 +32,15 @@ std::string printable(const std::vector<int64_t>& tokens) {
 
 void run_generate(GenerateArgs& a) {
   apply_common_options(a.common);
+  QZ_CHECK(!(a.no_cache && a.kv_int8), "[generate] --kv-int8 and --no-kv-cache exclude each other");
   nn::ModelFile file = nn::load_model(a.model);
-  nn::Transformer& model = workflow::as_transformer(*file.model, a.model);
+  nn::Transformer& model =
+      workflow::as_transformer(*file.model, "[generate] " + a.model, "generation");
   QZ_CHECK(model.config().at("vocab").get<int64_t>() >= 256,
            "[generate] {}: vocabulary of {} tokens is not byte-level text", a.model,
            model.config().at("vocab").get<int64_t>());
   std::vector<int64_t> prompt;
   for (unsigned char c : a.prompt) prompt.push_back(c);
-  QZ_CHECK(!(a.no_cache && a.kv_int8), "[generate] --kv-int8 and --no-kv-cache exclude each other");
   a.options.kv_cache = !a.no_cache;
   if (a.kv_int8) a.options.kv_format = nn::KvCacheFormat::Int8;
   a.options.stop_token = a.no_stop ? -1 : '\n';

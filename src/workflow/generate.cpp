@@ -39,10 +39,10 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
-nn::Transformer& as_transformer(nn::Model& model, const std::string& what) {
+nn::Transformer& as_transformer(nn::Model& model, const std::string& where,
+                                const std::string& need) {
   auto* t = dynamic_cast<nn::Transformer*>(&model);
-  QZ_CHECK(t != nullptr, "[generate] {}: a '{}' model; generation needs a transformer", what,
-           model.arch());
+  QZ_CHECK(t != nullptr, "{}: a '{}' model; {} needs a transformer", where, model.arch(), need);
   return *t;
 }
 

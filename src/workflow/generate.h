@@ -32,8 +32,10 @@ struct GenerateResult {
   int64_t cache_bytes = 0;
 };
 
-// The transformer behind `model`, or InputError naming `what` for another architecture.
-nn::Transformer& as_transformer(nn::Model& model, const std::string& what);
+// The transformer behind `model`, or InputError "WHERE: a 'mlp' model; NEED needs a
+// transformer" for another architecture.
+nn::Transformer& as_transformer(nn::Model& model, const std::string& where,
+                                const std::string& need);
 
 GenerateResult generate(nn::Transformer& model, const std::vector<int64_t>& prompt,
                         const GenerateOptions& options);

@@ -104,6 +104,8 @@ expect_bad "gptq bits out of range"   "field 'bits'"        compress "$dir/model
 expect_bad "gptq 6 bits in groups"    "field 'group'"       compress "$dir/model.safetensors" --method gptq --bits 6 --group 64 --out "$dir/c8.safetensors"
 expect_bad "generate non-transformer" "needs a transformer" generate "$dir/model.safetensors" --prompt "1+1="
 expect_bad "generate no prompt"       "--prompt"            generate "$dir/model.safetensors"
+expect_bad "eval kv-int8 on an MLP"   "needs a transformer" eval "$dir/model.safetensors" --kv-int8
+expect_bad "generate two cache modes" "exclude each other"  generate "$dir/model.safetensors" --prompt "1+1=" --kv-int8 --no-kv-cache
 expect_bad "bench bad context"        "--context"           bench "$dir/model.safetensors" --context 1
 expect_bad "hqq bits out of range"    "field 'bits'"        compress "$dir/model.safetensors" --method hqq --bits 5 --out "$dir/c9.safetensors"
 expect_bad "compare unknown method"   "--methods"           compare "$dir/model.safetensors" --methods rtn,gptq9 --out-dir "$dir/cmp"
