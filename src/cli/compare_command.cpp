@@ -129,7 +129,7 @@ void add_compare_command(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--methods", args->request.methods, "Methods, comma-separated")
       ->delimiter(',')
-      ->check(CLI::IsMember(workflow::recipe_methods()))
+      ->check(CLI::IsMember(io::recipe_methods()))
       ->capture_default_str();
   cmd->add_option("--bits", args->request.bits,
                   "Bit widths for methods that take one, comma-separated")

@@ -32,18 +32,18 @@ struct CompressArgs {
 };
 
 bool is_quantize_method(const std::string& method) {
-  const auto& q = compress::quantize_methods();
+  const auto& q = io::quantize_methods();
   return std::find(q.begin(), q.end(), method) != q.end();
 }
 
 // The one-step recipe of --method with the step options given on the command line.
-workflow::RecipeStep step_from_flags(const CompressArgs& a) {
+io::RecipeStep step_from_flags(const CompressArgs& a) {
   nlohmann::json step = a.step;
   step["method"] = a.method;
   if (!a.request.plan.exclude.empty()) step["exclude"] = a.request.plan.exclude;
   if (a.sym || a.asym) step["symmetric"] = a.sym;
   if (a.request.plan.group > 0) step["group"] = a.request.plan.group;
-  return workflow::parse_recipe_step(step, "[compress] --method " + a.method);
+  return io::parse_recipe_step(step, "[compress] --method " + a.method);
 }
 
 std::string sci(double x) {
@@ -124,8 +124,8 @@ void run_recipe_command(CompressArgs& a, nn::ModelFile& file) {
   workflow::RecipeRequest r;
   r.in_path = a.in;
   r.out_path = a.out;
-  r.steps = a.recipe.empty() ? std::vector<workflow::RecipeStep>{step_from_flags(a)}
-                             : workflow::read_recipe(a.recipe);
+  r.steps = a.recipe.empty() ? std::vector<io::RecipeStep>{step_from_flags(a)}
+                             : io::read_recipe(a.recipe);
   r.calib_samples = a.request.calib_samples;
   r.seed = a.seed;
   r.data = workflow::data_for_model(file, a.data.spec, to_data_options(a.data), a.data.seed_given);
@@ -148,7 +148,7 @@ void run_compress(CompressArgs& a) {
   if (!a.recipe.empty() || !is_quantize_method(a.method) || !a.step.empty()) {
     QZ_CHECK(!a.request.max_drop,
              "[compress] --max-drop applies to post-training quantization only");
-    if (!a.recipe.empty()) workflow::read_recipe(a.recipe);  // validated before the model loads
+    if (!a.recipe.empty()) io::read_recipe(a.recipe);  // validated before the model loads
     nn::ModelFile file = nn::load_model(a.in);
     run_recipe_command(a, file);
     return;
@@ -206,7 +206,7 @@ void add_compress_command(CLI::App& app) {
       "report the cost");
   cmd->add_option("model", args->in, "Model file to compress")->required();
   cmd->add_option("--method,-m", args->method, "Method (one step)")
-      ->check(CLI::IsMember(workflow::recipe_methods()));
+      ->check(CLI::IsMember(io::recipe_methods()));
   cmd->add_option("--recipe", args->recipe, "JSON file of steps run in order (README: Recipes)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--out,-o", args->out, "Compressed model file to write")->required();

@@ -14,9 +14,11 @@
 
 namespace {
 
+// The first non-empty line (TorchScript's compiler reports start with a newline).
 std::string first_line(const std::string& text) {
-  const size_t nl = text.find('\n');
-  return nl == std::string::npos ? text : text.substr(0, nl);
+  const size_t start = std::min(text.find_first_not_of('\n'), text.size());
+  const size_t nl = text.find('\n', start);
+  return text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
 }
 
 // SIGINT/SIGTERM: remove half-written outputs, say so, exit 130. Async-signal-safe calls only.
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   qz::cli::add_eval_command(app);
   qz::cli::add_sensitivity_command(app);
   qz::cli::add_compare_command(app);
+  qz::cli::add_export_command(app);
   qz::cli::add_tune_command(app);
   qz::cli::add_generate_command(app);
   qz::cli::add_bench_command(app);

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/text_table.h"
 #include "io/atomic_file.h"
+#include "io/recipe.h"
 #include "nn/model_file.h"
 #include "report/eval_summary.h"
 #include "workflow/model_data.h"
@@ -65,7 +66,7 @@ void add_sensitivity_command(CLI::App& app) {
   cmd->add_option("model", args->model, "Model file")->required();
   cmd->add_option("--method,-m", args->plan.method, "Quantization method")
       ->required()
-      ->check(CLI::IsMember(compress::quantize_methods()));
+      ->check(CLI::IsMember(io::quantize_methods()));
   cmd->add_option("--group", args->plan.group, "Group size (int4, nf4)")
       ->check(CLI::Range(1, 1 << 20));
   cmd->add_flag("--sym", args->plan.symmetric, "int4: symmetric grid");

@@ -50,7 +50,4 @@ LayerReport weight_error_report(const std::string& layer, const std::string& met
 std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& plan,
                                         const torch::Tensor& calibration);
 
-// The method list, for help texts and validation.
-const std::vector<std::string>& quantize_methods();
-
 }  // namespace qz::compress

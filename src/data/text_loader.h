@@ -12,7 +12,4 @@ namespace qz::data {
 
 Dataset load_text(const std::string& path, const DataOptions& options);
 
-// Offset of the first byte that makes `text` not UTF-8 text (NUL or invalid sequence), or -1.
-int64_t first_non_text_byte(const std::string& text);
-
 }  // namespace qz::data

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "io/model_config.h"
 #include "nn/dense_layers.h"
-#include "nn/model_config.h"
 
 namespace qz::nn {
 namespace {
@@ -13,7 +13,7 @@ std::string fc_name(size_t i, size_t count) {
 }  // namespace
 
 Mlp::Mlp(nlohmann::json config) : Model(std::move(config)) {
-  int64_t in = flat_input_size(config_);
+  int64_t in = io::flat_input_size(config_);
   const auto hidden = config_.at("hidden").get<std::vector<int64_t>>();
   std::vector<int64_t> outs = hidden;
   outs.push_back(config_.at("num_classes").get<int64_t>());
@@ -21,16 +21,14 @@ Mlp::Mlp(nlohmann::json config) : Model(std::move(config)) {
   for (size_t i = 0; i < outs.size(); ++i) {
     const std::string name = fc_name(i, outs.size());
     add_layer(*this, name, name, fcs_[i], std::make_shared<DenseLinear>(in, outs[i]));
+    if (i + 1 < outs.size()) fcs_[i]->set_fused_activation(kernels::Activation::Relu);
     in = outs[i];
   }
 }
 
 torch::Tensor Mlp::forward(const torch::Tensor& x) {
   torch::Tensor h = x.flatten(1);
-  for (size_t i = 0; i < fcs_.size(); ++i) {
-    h = fcs_[i]->forward(h);
-    if (i + 1 < fcs_.size()) h = torch::relu(h);
-  }
+  for (const auto& fc : fcs_) h = fc->forward(h);  // ReLU in each hidden layer's epilogue
   return h;
 }
 

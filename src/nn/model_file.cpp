@@ -10,7 +10,7 @@
 #include "core/json_fields.h"
 #include "io/safetensors.h"
 #include "nn/layer_formats.h"
-#include "nn/model_config.h"
+#include "nn/make_model.h"
 #include "nn/tensor_bytes.h"
 
 namespace qz::nn {

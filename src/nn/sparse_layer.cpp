@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/nm_pattern.h"
 #include "kernels/sparse/sparse_matmul.h"
 #include "nn/matmul_layer_forward.h"
 #include "nn/model_file.h"
@@ -40,16 +41,6 @@ bool fits_nm(const torch::Tensor& keep, int64_t n, int64_t m) {
 }
 
 }  // namespace
-
-std::pair<int64_t, int64_t> parse_nm_pattern(const std::string& pattern, const std::string& where) {
-  int n = 0, m = 0;
-  char tail = 0;
-  const bool parsed = std::sscanf(pattern.c_str(), "%d:%d%c", &n, &m, &tail) == 2;
-  QZ_CHECK(parsed && n >= 1 && n < m && m <= 64,
-           "{}: sparsity pattern '{}' (expected N:M with 1 <= N < M <= 64, e.g. 2:4)", where,
-           pattern);
-  return {n, m};
-}
 
 SparseLayer::SparseLayer(const CompressibleLayer& dense, std::string pattern, int64_t nnz)
     : kind_(dense.kind()),
@@ -135,11 +126,10 @@ torch::Tensor SparseLayer::matmul(const torch::Tensor& rows) {
   const torch::Tensor x = rows.to(torch::kFloat32).contiguous();
   const int64_t m = x.size(0);
   auto y = torch::empty({m, out_});
-  kernels::Epilogue epilogue;
-  if (bias_.defined()) epilogue.bias = bias_.data_ptr<float>();
+  const kernels::Epilogue fused = epilogue(bias_);
   const kernels::SparseWeightView view{out_, k_, mask_.data_ptr<uint8_t>(),
                                        values_.data_ptr<float>(), offsets_.data()};
-  kernels::sparse_matmul_f32(x.data_ptr<float>(), m, view, epilogue, y.data_ptr<float>());
+  kernels::sparse_matmul_f32(x.data_ptr<float>(), m, view, fused, y.data_ptr<float>());
   return y;
 }
 

@@ -56,9 +56,6 @@ class SparseLayer : public CompressibleLayer {
   std::vector<int64_t> offsets_;  // derived from the mask (kernels::sparse_row_offsets)
 };
 
-// Parses "N:M" (1 ≤ N < M ≤ 64); InputError naming `where` otherwise.
-std::pair<int64_t, int64_t> parse_nm_pattern(const std::string& pattern, const std::string& where);
-
 // Registers the "sparse" format with the model-file reader.
 void register_sparse_format();
 

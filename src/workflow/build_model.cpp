@@ -5,7 +5,8 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "nn/model_config.h"
+#include "io/model_config.h"
+#include "nn/make_model.h"
 #include "nn/model_file.h"
 
 namespace qz::workflow {
@@ -20,11 +21,11 @@ nlohmann::json resolve_config(const std::string& arch, const nlohmann::json& ove
   QZ_CHECK(lm == (arch == "transformer"), "[train] --arch {} does not fit data '{}' ({}); use {}",
            arch, data.spec, lm ? "a language-modelling task" : "a classification task",
            lm ? "--arch transformer" : "--arch mlp or --arch cnn");
-  nlohmann::json config = nn::default_config(arch, data.input_shape, data.num_classes,
+  nlohmann::json config = io::default_config(arch, data.input_shape, data.num_classes,
                                              std::max<int64_t>(data.seq_len, 16));
   QZ_CHECK(overrides.is_object(), "[config] {}: expected a JSON object", source);
   for (const auto& [key, value] : overrides.items()) config[key] = value;
-  config = nn::validate_config(config, source);
+  config = io::validate_config(config, source);
   QZ_CHECK(config["arch"] == arch, "[config] {}: field 'arch' is '{}' but --arch is {}", source,
            config["arch"].get<std::string>(), arch);
   if (lm) {

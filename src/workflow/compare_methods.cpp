@@ -26,19 +26,19 @@ std::vector<CompareVariant> plan_variants(const CompareRequest& request) {
   const std::string stem = std::filesystem::path(request.in_path).stem().string();
   std::vector<CompareVariant> variants;
   for (const auto& method : request.methods) {
-    const bool has_bits = recipe_method_has_option(method, "bits");
+    const bool has_bits = io::recipe_method_has_option(method, "bits");
     const std::vector<int> widths = has_bits ? request.bits : std::vector<int>{0};
     QZ_CHECK(!widths.empty(), "[compare] --bits: expected at least one bit width");
     for (int bits : widths) {
       json step = {{"method", method}};
       if (has_bits) step["bits"] = bits;
       // 5–8-bit GPTQ/RTN codes are per channel: their group is not set.
-      if (recipe_method_has_option(method, "group") && request.group > 0 &&
+      if (io::recipe_method_has_option(method, "group") && request.group > 0 &&
           (!has_bits || bits <= 4))
         step["group"] = request.group;
       CompareVariant v;
       v.name = has_bits ? fmt::format("{}-w{}", method, bits) : method;
-      v.step = parse_recipe_step(step, fmt::format("[compare] {}", v.name));
+      v.step = io::parse_recipe_step(step, fmt::format("[compare] {}", v.name));
       v.path = (std::filesystem::path(request.out_dir) / (stem + "-" + v.name + ".safetensors"))
                    .string();
       for (const auto& other : variants)

@@ -12,9 +12,9 @@
 
 #include "data/dataset.h"
 #include "eval/evaluate.h"
+#include "io/recipe.h"
 #include "nn/model_file.h"
 #include "workflow/model_data.h"
-#include "workflow/recipe.h"
 
 namespace qz::workflow {
 
@@ -31,7 +31,7 @@ struct CompareRequest {
 
 struct CompareVariant {
   std::string name;  // "gptq-w3", "smoothquant"
-  RecipeStep step;
+  io::RecipeStep step;
   std::string path;
   eval::EvalResult result;
   int64_t weight_bytes = 0;

@@ -16,15 +16,15 @@
 #include <vector>
 
 #include "eval/evaluate.h"
+#include "io/recipe.h"
 #include "nn/model_file.h"
 #include "workflow/model_data.h"
-#include "workflow/recipe.h"
 
 namespace qz::workflow {
 
 struct RecipeRequest {
   std::string in_path, out_path;
-  std::vector<RecipeStep> steps;
+  std::vector<io::RecipeStep> steps;
   DataChoice data;
   int64_t calib_samples = 512;
   uint64_t seed = 0;  // fine-tuning and student initialisation

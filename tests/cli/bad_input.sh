@@ -33,6 +33,7 @@ expect_bad() {
 printf '1,2,0\n3,4,1\n5,6\n' > "$dir/ragged.csv"
 printf '1,2,0\n3,x,1\n' > "$dir/cell.csv"
 printf '1,2,0\n3,4,5000\n' > "$dir/label.csv"
+printf '1,2,0\n3,4,1\n5,nan,1\n' > "$dir/nan.csv"
 : > "$dir/empty.csv"
 printf '\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x04\x00\x00\x00\x04abc' > "$dir/trunc-images.idx"
 printf '\x00\x00\x08\x01\x00\x00\x00\x02\x00\x01' > "$dir/labels.idx"
@@ -45,6 +46,7 @@ printf '\x10\x00\x00\x00\x00\x00\x00\x00{"a":{"dtype":"F32","shape":[2],"data_of
 
 expect_bad "csv ragged row"        "line 3"                train --arch mlp --data "csv:$dir/ragged.csv" --out "$dir/o1.safetensors"
 expect_bad "csv non-numeric cell"  "line 2 column 2"       train --arch mlp --data "csv:$dir/cell.csv" --out "$dir/o2.safetensors"
+expect_bad "csv NaN sample"         "line 3 column 2"       train --arch mlp --data "csv:$dir/nan.csv" --out "$dir/o14.safetensors"
 expect_bad "csv label range"       "out of range"          train --arch mlp --data "csv:$dir/label.csv" --out "$dir/o3.safetensors"
 expect_bad "csv empty file"        "no data rows"          train --arch mlp --data "csv:$dir/empty.csv" --out "$dir/o4.safetensors"
 expect_bad "idx truncated"         "truncated"             train --arch mlp --data "idx:$dir/trunc-images.idx,$dir/labels.idx" --out "$dir/o5.safetensors"
@@ -90,6 +92,49 @@ start = 8 + n + header[name]["data_offsets"][0]
 data[start + 4:start + 8] = struct.pack("<f", float("nan"))
 open(sys.argv[2], "wb").write(data)
 PY
+# Malformed copies of the model, one per class of damage a safetensors file can have.
+python3 - "$dir/model.safetensors" "$dir" <<'PY'
+import json, struct, sys
+raw = open(sys.argv[1], "rb").read()
+out = sys.argv[2]
+n = struct.unpack("<Q", raw[:8])[0]
+header, body = json.loads(raw[8:8 + n]), raw[8 + n:]
+tensors = [k for k in header if k != "__metadata__"]
+
+def write(name, header_obj=None, header_text=None, data=body, length=None):
+    text = header_text if header_text is not None else json.dumps(header_obj).encode()
+    size = len(text) if length is None else length
+    open(f"{out}/{name}.safetensors", "wb").write(struct.pack("<Q", size) + text + data)
+
+def edited(fn):
+    h = json.loads(json.dumps(header))
+    fn(h)
+    return h
+
+open(f"{out}/empty.safetensors", "wb").close()
+write("header-past-end", header, length=len(raw) * 4)
+write("header-json", header_text=b'{"fc1.weight": {"dtype": "F32",' + b" " * 32)
+write("nested", header_text=json.dumps({"deep": json.loads("[" * 200 + "]" * 200)}).encode())
+write("dtype", edited(lambda h: h[tensors[0]].update(dtype="F33")))
+write("shape", edited(lambda h: h[tensors[0]].update(shape=[h[tensors[0]]["shape"][0] + 1] + h[tensors[0]]["shape"][1:])))
+write("overlap", edited(lambda h: h[tensors[1]].update(data_offsets=[0, h[tensors[1]]["data_offsets"][1] - h[tensors[1]]["data_offsets"][0]])))
+# A tensor the architecture needs is gone (the rest laid out again without it).
+missing = "fc1.bias"
+kept, data, offset = {"__metadata__": header["__metadata__"]}, b"", 0
+for k in tensors:
+    if k == missing:
+        continue
+    a, b = header[k]["data_offsets"]
+    kept[k] = dict(header[k], data_offsets=[offset, offset + b - a])
+    data += body[a:b]
+    offset += b - a
+write("no-bias", kept, data=data)
+config = json.loads(header["__metadata__"]["config"])
+write("arch", edited(lambda h: h["__metadata__"].update(config=json.dumps(dict(config, arch="rnn")))))
+PY
+printf '{"steps": [{"method": "int4", "grup": 64}]}' > "$dir/recipe-key.json"
+printf '{"steps": [{"method": "prune-magnitude", "sparsity": 1.5}]}' > "$dir/recipe-range.json"
+: > "$dir/empty.txt"
 touch "$dir/short.safetensors"
 expect_bad "compress unknown method"  "--method"            compress "$dir/model.safetensors" --method int3 --out "$dir/c1.safetensors"
 expect_bad "compress unknown layer"   "unknown layer 'fc9'" compress "$dir/model.safetensors" --method int8 --exclude fc9 --out "$dir/c2.safetensors"
@@ -113,6 +158,18 @@ expect_bad "compare hqq 5 bits"       "field 'bits'"        compare "$dir/model.
 expect_bad "compare method twice"     "asked for twice"     compare "$dir/model.safetensors" --methods rtn,rtn --out-dir "$dir/cmp"
 expect_bad "compare out-dir is file"  "--out-dir"           compare "$dir/model.safetensors" --methods rtn --out-dir "$dir/model.safetensors"
 expect_bad "NaN weight"               "non-finite"          eval "$dir/nan.safetensors"
+expect_bad "model: empty file"       "empty.safetensors"   eval "$dir/empty.safetensors"
+expect_bad "model: header past end"  "header-past-end"     eval "$dir/header-past-end.safetensors"
+expect_bad "model: invalid JSON"     "header-json"         eval "$dir/header-json.safetensors"
+expect_bad "model: nested JSON"      "nested deeper"       eval "$dir/nested.safetensors"
+expect_bad "model: unknown dtype"    "F33"                 eval "$dir/dtype.safetensors"
+expect_bad "model: shape vs offsets" "shape.safetensors"   eval "$dir/shape.safetensors"
+expect_bad "model: overlapping"      "overlap"             eval "$dir/overlap.safetensors"
+expect_bad "model: missing tensor"   "fc1.bias"            eval "$dir/no-bias.safetensors"
+expect_bad "model: unknown arch"     "unknown architecture 'rnn'" eval "$dir/arch.safetensors"
+expect_bad "recipe: wrong key"       "unknown field 'grup'" compress "$dir/model.safetensors" --recipe "$dir/recipe-key.json" --out "$dir/c10.safetensors"
+expect_bad "recipe: out of range"    "field 'sparsity'"    compress "$dir/model.safetensors" --recipe "$dir/recipe-range.json" --out "$dir/c11.safetensors"
+expect_bad "text: empty file"        "empty.txt: file is empty" train --arch transformer --data "text:$dir/empty.txt" --out "$dir/o13.safetensors"
 expect_bad "compress missing folder"  "does not exist"      compress "$dir/model.safetensors" --method int8 --out "$dir/no/dir/c6.safetensors"
 
 leftovers=$(find "$dir" -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' | wc -l)

@@ -7,7 +7,6 @@
 #include "core/error.h"
 #include "core/minifloat.h"
 #include "io/safetensors.h"
-#include "nn/model_config.h"
 #include "nn/model_file.h"
 #include "nn/quantized_layer.h"
 #include "test_models.h"

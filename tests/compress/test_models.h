@@ -5,14 +5,15 @@
 
 #include <string>
 
-#include "nn/model_config.h"
+#include "io/model_config.h"
+#include "nn/make_model.h"
 
 namespace qz::compress::testing {
 
 inline nn::ModelPtr test_model(const std::string& arch) {
   torch::manual_seed(0);
   auto m = nn::make_model(
-      nn::default_config(arch, {1, 16, 16}, arch == "transformer" ? 256 : 12, 16), "test");
+      io::default_config(arch, {1, 16, 16}, arch == "transformer" ? 256 : 12, 16), "test");
   m->eval();
   return m;
 }

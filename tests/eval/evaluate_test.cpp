@@ -3,7 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "nn/model_config.h"
+#include "io/model_config.h"
+#include "nn/make_model.h"
 
 namespace qz::eval {
 namespace {
@@ -50,7 +51,7 @@ TEST(Evaluate, LanguageModelReportsPerplexityAndExactMatch) {
   o.size_scale = 0.02;
   const auto d = data::load_dataset("addition", o);
   torch::manual_seed(0);
-  auto model = nn::make_model(nn::default_config("transformer", {}, 256, 16), "test");
+  auto model = nn::make_model(io::default_config("transformer", {}, 256, 16), "test");
   const EvalResult r = evaluate(*model, d, "test");
   EXPECT_TRUE(r.language_model);
   EXPECT_NEAR(r.perplexity, std::exp(r.loss), 1e-9);

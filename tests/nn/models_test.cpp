@@ -4,9 +4,10 @@
 #include <set>
 
 #include "core/error.h"
+#include "io/model_config.h"
 #include "io/safetensors.h"
 #include "nn/dense_layers.h"
-#include "nn/model_config.h"
+#include "nn/make_model.h"
 #include "nn/model_file.h"
 #include "nn/tensor_bytes.h"
 
@@ -17,7 +18,7 @@ namespace fs = std::filesystem;
 
 ModelPtr build(const std::string& arch) {
   torch::manual_seed(0);
-  return make_model(default_config(arch, {1, 16, 16}, arch == "transformer" ? 256 : 12, 16),
+  return make_model(io::default_config(arch, {1, 16, 16}, arch == "transformer" ? 256 : 12, 16),
                     "test");
 }
 
@@ -95,27 +96,6 @@ TEST(Models, ReplacingASlotChangesTheForward) {
   for (const auto& p : mlp->named_parameters())
     if (p.key().rfind("head.", 0) == 0) zeros += (p.value() == 0).all().item<bool>();
   EXPECT_EQ(zeros, 2);
-}
-
-TEST(Models, ConfigValidationNamesTheField) {
-  auto error = [](const nlohmann::json& c) {
-    try {
-      validate_config(c, "cfg.json");
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
-  EXPECT_NE(error({{"arch", "rnn"}}).find("unknown architecture 'rnn'"), std::string::npos);
-  auto c = default_config("mlp", {1, 16, 16}, 12, 0);
-  c["hidden"] = {256, -1};
-  EXPECT_NE(error(c).find("'hidden'"), std::string::npos);
-  auto t = default_config("transformer", {}, 256, 16);
-  t["n_heads"] = 3;
-  EXPECT_NE(error(t).find("'n_heads'"), std::string::npos);
-  t = default_config("transformer", {}, 256, 16);
-  t["bogus"] = 1;
-  EXPECT_NE(error(t).find("unknown field 'bogus'"), std::string::npos);
 }
 
 class ModelFiles : public ::testing::Test {

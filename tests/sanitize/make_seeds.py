@@ -45,6 +45,38 @@ def main():
             "numbers.json": json.dumps({"epochs": 1e300, "group": -9223372036854775808,
                                         "bits": 18446744073709551615, "hidden": [1, 2.5, "x"]}),
         },
+        "model_config": {
+            "mlp.json": json.dumps({"arch": "mlp", "input_shape": [1, 16, 16], "num_classes": 12,
+                                    "hidden": [256, 128]}),
+            "cnn.json": json.dumps({"arch": "cnn", "input_shape": [1, 16, 16], "num_classes": 12,
+                                    "channels": [32, 64], "hidden": 256}),
+            "transformer.json": json.dumps({"arch": "transformer", "vocab": 256, "d_model": 128,
+                                            "n_layers": 2, "n_heads": 4, "d_ff": 352,
+                                            "max_seq": 64, "block_heads": [2, 4],
+                                            "block_d_ff": [176, 352]}),
+            "bad_heads.json": json.dumps({"arch": "transformer", "vocab": 256, "d_model": 96,
+                                          "n_layers": 1, "n_heads": 5, "d_ff": 8, "max_seq": 8}),
+        },
+        "recipe": {
+            "chain.json": json.dumps({"description": "distill, prune, quantize", "steps": [
+                {"method": "distill", "student": {"hidden": [128, 128]}, "temperature": 4},
+                {"method": "prune-structured", "ratio": 0.5, "norm": 1},
+                {"method": "prune-nm", "pattern": "2:4"},
+                {"method": "lowrank", "energy": 0.9},
+                {"method": "gptq", "bits": 3, "group": 64, "act_order": True},
+                {"method": "int4", "group": 128, "exclude": ["head"]}]}),
+            "each.json": json.dumps({"steps": [
+                {"method": m} for m in ["fp16", "int8-static", "nf4", "prune-magnitude",
+                                        "prune-wanda", "prune-sparsegpt", "qat", "finetune",
+                                        "rtn", "awq", "smoothquant", "hqq"]]}),
+            "bad.json": json.dumps({"steps": [{"method": "gptq", "bits": 8, "group": 32},
+                                              {"method": "lowrank", "rank": 4, "ratio": 0.5}]}),
+        },
+        "text": {
+            "ascii.txt": bytes([16]) + b"the quick brown fox jumps over the lazy dog. " * 8,
+            "utf8.txt": bytes([4]) + "h\u00e9llo w\u00f6rld \U0001F600 ".encode() * 6,
+            "binary.txt": bytes([8]) + b"abc\x00\xff\xfe" * 20,
+        },
         "csv": {
             "header.csv": "x,y,label\n0.5,1,0\n-2e3,3.25,1\n7,8,2\n",
             "plain.csv": "1,2,0\r\n3,4,1\r\n\r\n5 , 6 ,1\n",

@@ -3,7 +3,8 @@
 #include "core/blas_runtime.h"
 #include "core/cpu_features.h"
 #include "data/dataset.h"
-#include "nn/model_config.h"
+#include "io/model_config.h"
+#include "nn/make_model.h"
 #include "train/trainer.h"
 
 namespace qz::train {
@@ -18,7 +19,7 @@ data::Dataset small_shapes() {
 nn::ModelPtr fresh(const std::string& arch, const data::Dataset& d, uint64_t seed) {
   torch::manual_seed(seed);
   return nn::make_model(
-      nn::default_config(arch, d.input_shape, d.num_classes, std::max<int64_t>(d.seq_len, 16)),
+      io::default_config(arch, d.input_shape, d.num_classes, std::max<int64_t>(d.seq_len, 16)),
       "test");
 }
 

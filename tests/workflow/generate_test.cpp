@@ -5,7 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "nn/model_config.h"
+#include "io/model_config.h"
+#include "nn/make_model.h"
 #include "workflow/generate.h"
 
 namespace qz::workflow {
@@ -14,7 +15,7 @@ namespace {
 std::shared_ptr<nn::Transformer> small_transformer() {
   torch::manual_seed(0);
   auto m = std::dynamic_pointer_cast<nn::Transformer>(
-      nn::make_model(nn::default_config("transformer", {1, 16, 16}, 256, 32), "test"));
+      nn::make_model(io::default_config("transformer", {1, 16, 16}, 256, 32), "test"));
   m->eval();
   return m;
 }

@@ -2,7 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "nn/model_config.h"
+#include "io/model_config.h"
+#include "nn/make_model.h"
 #include "train/trainer.h"
 
 namespace qz::workflow {
@@ -19,7 +20,7 @@ Trained trained_mlp() {
   Trained t{data::load_dataset("shapes", o), nullptr};
   torch::manual_seed(0);
   t.model =
-      nn::make_model(nn::default_config("mlp", t.data.input_shape, t.data.num_classes, 0), "test");
+      nn::make_model(io::default_config("mlp", t.data.input_shape, t.data.num_classes, 0), "test");
   train::TrainOptions opts = train::default_train_options("mlp");
   opts.epochs = 3;
   train::train_model(*t.model, t.data, opts);

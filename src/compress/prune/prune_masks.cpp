@@ -4,8 +4,8 @@
 
 #include "compress/layer_inputs.h"
 #include "core/error.h"
+#include "core/nm_pattern.h"
 #include "nn/matmul_layer_forward.h"
-#include "nn/sparse_layer.h"
 
 namespace qz::compress {
 namespace {
@@ -78,7 +78,7 @@ LayerScores wanda_scores(nn::Model& model, const torch::Tensor& calibration,
 LayerMasks select_masks(const LayerScores& scores, const MaskOptions& options) {
   LayerMasks masks;
   if (options.pattern != "unstructured") {
-    const auto [n, m] = nn::parse_nm_pattern(options.pattern, "[prune]");
+    const auto [n, m] = parse_nm_pattern(options.pattern, "[prune]");
     for (const auto& [name, s] : scores) masks[name] = nm_mask(s, n, m);
     return masks;
   }

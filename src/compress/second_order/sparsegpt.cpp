@@ -5,7 +5,7 @@
 #include "compress/second_order/column_walk.h"
 #include "compress/second_order/hessian.h"
 #include "core/error.h"
-#include "nn/sparse_layer.h"
+#include "core/nm_pattern.h"
 
 namespace qz::compress {
 
@@ -17,7 +17,7 @@ SparseGptResult sparsegpt_prune(const torch::Tensor& w, const torch::Tensor& hes
   const bool nm = options.pattern != "unstructured";
   int64_t keep_n = 0, window = 0;
   if (nm) {
-    std::tie(keep_n, window) = nn::parse_nm_pattern(options.pattern, "[sparsegpt]");
+    std::tie(keep_n, window) = parse_nm_pattern(options.pattern, "[sparsegpt]");
     QZ_CHECK(options.block % window == 0,
              "[sparsegpt] block {} must be a multiple of the pattern's M = {}", options.block,
              window);

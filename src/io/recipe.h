@@ -5,18 +5,22 @@
 // Every step names a method and may set that method's options; parsing fills in the defaults
 // and rejects unknown methods, unknown keys and out-of-range values with the file, the step and
 // the field. The CLI's single-method compress builds the same one-step recipe from its flags.
+// Torch-free, so the recipe reader is fuzzed and sanitized with the other readers.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-namespace qz::workflow {
+namespace qz::io {
 
 struct RecipeStep {
   std::string method;
   nlohmann::json options;  // every option of the method, defaults filled in
 };
+
+// The quantization formats a step (or --method) may name: fp16, bf16, fp8-*, int8*, int4, nf4.
+const std::vector<std::string>& quantize_methods();
 
 // The methods a step may name (quantization, pruning, factorization, distillation, QAT,
 // fine-tuning).
@@ -28,10 +32,13 @@ bool recipe_method_has_option(const std::string& method, const std::string& key)
 // Validates one step (`where` names it in errors) and fills in its defaults.
 RecipeStep parse_recipe_step(const nlohmann::json& step, const std::string& where);
 
-// Reads and validates a recipe file (at most 64 steps and 1 MiB).
+// Parses and validates recipe text (at most 64 steps); `where` names its source in errors.
+std::vector<RecipeStep> parse_recipe(const std::string& text, const std::string& where);
+
+// Reads and validates a recipe file (at most 1 MiB).
 std::vector<RecipeStep> read_recipe(const std::string& path);
 
 // The steps as JSON (recorded in the output's provenance).
 nlohmann::json recipe_json(const std::vector<RecipeStep>& steps);
 
-}  // namespace qz::workflow
+}  // namespace qz::io

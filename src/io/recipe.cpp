@@ -1,16 +1,16 @@
-#include "workflow/recipe.h"
+#include "io/recipe.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <map>
 
-#include "compress/quantize_pass.h"
 #include "core/error.h"
 #include "core/json_fields.h"
-#include "nn/sparse_layer.h"
+#include "core/nm_pattern.h"
+#include "io/read_file.h"
 
-namespace qz::workflow {
+namespace qz::io {
 namespace {
 
 using nlohmann::json;
@@ -28,7 +28,7 @@ const std::map<std::string, json>& method_defaults() {
       j.update(finetune);
       return j;
     };
-    for (const auto& m : compress::quantize_methods())
+    for (const auto& m : quantize_methods())
       t[m] = {{"group", 0},
               {"symmetric", false},
               {"range", "minmax"},
@@ -60,6 +60,8 @@ const std::map<std::string, json>& method_defaults() {
     t["qat"] = {{"quant", "int4"}, {"group", 128}, {"symmetric", false},
                 {"epochs", 5},     {"lr", 0.0},    {"exclude", json::array()}};
     t["finetune"] = {{"epochs", 5}, {"lr", 0.0}};
+    // BatchNorm folded into the conv before it (also done before every quantizing step).
+    t["fuse"] = json::object();
     // GPTQ (REFERENCE.md defaults): W4 group 128 affine, 1% damping, 128-column blocks.
     t["gptq"] = {{"bits", 4},    {"group", 128}, {"symmetric", false},      {"act_order", false},
                  {"damp", 0.01}, {"block", 128}, {"exclude", json::array()}};
@@ -109,7 +111,7 @@ void check_values(const json& o, const std::string& where) {
     QZ_CHECK(o["pattern"].is_string(), "{}: field 'pattern': expected a string such as \"2:4\"",
              where);
     const std::string p = o["pattern"];
-    if (p != "unstructured") nn::parse_nm_pattern(p, where + ": field 'pattern'");
+    if (p != "unstructured") parse_nm_pattern(p, where + ": field 'pattern'");
   }
   check_number(o, "ratio", where, 0.0, 0.999);
   check_bool(o, "global", where);
@@ -135,6 +137,12 @@ void check_values(const json& o, const std::string& where) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& quantize_methods() {
+  static const std::vector<std::string> methods = {
+      "fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int8-dynamic", "int8-static", "int4", "nf4"};
+  return methods;
+}
 
 const std::vector<std::string>& recipe_methods() {
   static const std::vector<std::string> methods = [] {
@@ -190,9 +198,8 @@ RecipeStep parse_recipe_step(const json& step, const std::string& where) {
   return {method, options};
 }
 
-std::vector<RecipeStep> read_recipe(const std::string& path) {
-  const json recipe = read_json_file(path, kMaxRecipeBytes);
-  const std::string where = "[recipe] " + path;
+std::vector<RecipeStep> parse_recipe(const std::string& text, const std::string& where) {
+  const json recipe = parse_json(text, where);
   json_only_keys(recipe, {"steps", "description"}, where);
   QZ_CHECK(recipe.contains("steps") && recipe["steps"].is_array() && !recipe["steps"].empty(),
            "{}: field 'steps': expected a non-empty list of steps", where);
@@ -205,6 +212,11 @@ std::vector<RecipeStep> read_recipe(const std::string& path) {
   return steps;
 }
 
+std::vector<RecipeStep> read_recipe(const std::string& path) {
+  const std::string where = "[recipe] " + path;
+  return parse_recipe(read_file(path, kMaxRecipeBytes), where);
+}
+
 json recipe_json(const std::vector<RecipeStep>& steps) {
   json out = json::array();
   for (const auto& s : steps) {
@@ -215,4 +227,4 @@ json recipe_json(const std::vector<RecipeStep>& steps) {
   return out;
 }
 
-}  // namespace qz::workflow
+}  // namespace qz::io

@@ -1,12 +1,9 @@
-#include "nn/model_config.h"
+#include "io/model_config.h"
 
 #include "core/error.h"
 #include "core/json_fields.h"
-#include "nn/cnn.h"
-#include "nn/mlp.h"
-#include "nn/transformer.h"
 
-namespace qz::nn {
+namespace qz::io {
 
 using nlohmann::json;
 
@@ -54,7 +51,10 @@ json validate_config(const json& config, const std::string& where) {
       json_only_keys(config, {"arch", "input_shape", "num_classes", "hidden"}, w);
       json_int_list(config, "hidden", w, 1, kMaxDim, 16);
     } else {
-      json_only_keys(config, {"arch", "input_shape", "num_classes", "channels", "hidden"}, w);
+      json_only_keys(config,
+                     {"arch", "input_shape", "num_classes", "channels", "hidden", "batch_norm"}, w);
+      QZ_CHECK(!config.contains("batch_norm") || config["batch_norm"].is_boolean(),
+               "{}: field 'batch_norm': expected true or false", w);
       QZ_CHECK(shape.size() == 3, "{}: field 'input_shape': a cnn needs [channels, height, width]",
                w);
       const auto channels = json_int_list(config, "channels", w, 1, 4096, 4);
@@ -100,18 +100,10 @@ json validate_config(const json& config, const std::string& where) {
                   w, arch));
 }
 
-ModelPtr make_model(const json& config, const std::string& where) {
-  const json valid = validate_config(config, where);
-  const std::string arch = valid["arch"];
-  if (arch == "mlp") return std::make_shared<Mlp>(valid);
-  if (arch == "cnn") return std::make_shared<Cnn>(valid);
-  return std::make_shared<Transformer>(valid);
-}
-
 int64_t flat_input_size(const json& config) {
   int64_t n = 1;
   for (const auto& d : config.at("input_shape")) n *= d.get<int64_t>();
   return n;
 }
 
-}  // namespace qz::nn
+}  // namespace qz::io

@@ -1,5 +1,5 @@
 // Recipe parsing: defaults filled in, and every kind of mistake named with its step and field.
-#include "workflow/recipe.h"
+#include "io/recipe.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-namespace qz::workflow {
+namespace qz::io {
 namespace {
 
 namespace fs = std::filesystem;
@@ -60,4 +60,4 @@ TEST(Recipe, MistakesNameTheStepAndTheField) {
 }
 
 }  // namespace
-}  // namespace qz::workflow
+}  // namespace qz::io
