@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev          # tests
   libbenchmark-dev                   # bench/
   python3                            # test scripts read the JSON that quantize writes
+  python3-torch                      # PyTorch 1.13 for Python: loads our TorchScript exports (tests/export)
   chromium                           # tests render report.html headless and screenshot it
 )
 

@@ -30,13 +30,13 @@ class FakeQuantLayer : public nn::CompressibleLayer {
       torch::Tensor input = x;
       if (quantize_inputs_)
         input = fake_quantize_rows_u8(x.reshape({-1, x.size(-1)})).view(x.sizes());
-      return torch::linear(input, w, bias_);
+      return activate(torch::linear(input, w, bias_));
     }
     // Conv inputs are fake-quantized per sample (the runtime's rows are im2col patches; a
     // per-sample range is the same grid family at a coarser granularity).
     torch::Tensor input = x;
     if (quantize_inputs_) input = fake_quantize_rows_u8(x.reshape({x.size(0), -1})).view(x.sizes());
-    return torch::conv2d(input, w, bias_, geometry_.stride, geometry_.padding);
+    return activate(torch::conv2d(input, w, bias_, geometry_.stride, geometry_.padding));
   }
   nn::LayerKind kind() const override { return kind_; }
   int64_t in_features() const override { return weight_.size(1); }

@@ -8,6 +8,7 @@
 #include "core/activation_observer.h"
 #include "core/error.h"
 #include "core/progress.h"
+#include "io/recipe.h"
 #include "nn/quantized_layer.h"
 
 namespace qz::compress {
@@ -20,12 +21,6 @@ int64_t default_group(const std::string& method) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& quantize_methods() {
-  static const std::vector<std::string> methods = {
-      "fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int8-dynamic", "int8-static", "int4", "nf4"};
-  return methods;
-}
 
 nlohmann::json LayerReport::to_json() const {
   return {{"layer", layer},
@@ -59,7 +54,7 @@ LayerReport weight_error_report(const std::string& layer, const std::string& met
 
 std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& plan,
                                         const torch::Tensor& calibration) {
-  const auto& methods = quantize_methods();
+  const auto& methods = io::quantize_methods();
   auto method_of = [&](const std::string& layer) {
     if (std::find(plan.exclude.begin(), plan.exclude.end(), layer) != plan.exclude.end())
       return std::string("fp32");
@@ -120,6 +115,7 @@ std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& pl
       options.input_zero_point = g.zero;
     }
     auto quantized = nn::QuantizedLayer::quantize(*dense, options);
+    quantized->set_fused_activation(dense->fused_activation());  // compare like with like
 
     LayerReport r = weight_error_report(slot.name(), method, *dense, *quantized);
     if (auto it = inputs.find(slot.name()); it != inputs.end())

@@ -1,6 +1,8 @@
 // Small CNN classifier: per stage conv3×3 → BatchNorm → ReLU → max-pool 2, then flatten →
 // linear → ReLU → linear head.
-// Config: {"arch":"cnn","input_shape":[C,H,W],"num_classes":K,"channels":[32,64],"hidden":256}.
+// Config: {"arch":"cnn","input_shape":[C,H,W],"num_classes":K,"channels":[32,64],"hidden":256}
+// and "batch_norm": false once the norms are folded into the convs (nn/fold_batch_norm.h):
+// then each stage is conv3×3 (+ReLU in its epilogue) → max-pool 2.
 #pragma once
 
 #include "nn/model.h"
@@ -14,6 +16,9 @@ class Cnn : public Model {
   Task task() const override { return Task::Classification; }
   std::vector<DimGroup> dependency_groups() const override;
   void sync_config_to_layers() override;
+
+  // The stages' BatchNorms, in order (empty once folded).
+  const std::vector<torch::nn::BatchNorm2d>& norms() const { return norms_; }
 
  private:
   std::vector<LayerPtr> convs_;

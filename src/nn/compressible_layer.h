@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "io/dtype.h"
+#include "kernels/epilogue.h"
 
 namespace qz::nn {
 
@@ -45,6 +46,23 @@ class CompressibleLayer : public torch::nn::Module {
   // Called once a model file's tensors are in place: checks what shapes alone cannot (InputError
   // naming `where`, the file and layer) and derives run-time data.
   virtual void after_load(const std::string& where) {}
+
+  // The activation that follows this layer in its model (ReLU after an MLP's hidden layers,
+  // SiLU on a transformer's gate), applied by the layer itself: our kernels apply it with the
+  // bias in their epilogue, so no separate pass over the output remains. The model sets it
+  // when it builds the layer; LayerSlot::replace hands it on to a replacement.
+  kernels::Activation fused_activation() const { return activation_; }
+  void set_fused_activation(kernels::Activation a) { activation_ = a; }
+
+ protected:
+  // Applies the fused activation to a layer output computed by LibTorch (in place when no
+  // gradient is being recorded).
+  torch::Tensor activate(torch::Tensor y) const;
+  // The epilogue our kernels apply: `bias` (may be undefined) and the fused activation.
+  kernels::Epilogue epilogue(const torch::Tensor& bias) const;
+
+ private:
+  kernels::Activation activation_ = kernels::Activation::None;
 };
 
 using LayerPtr = std::shared_ptr<CompressibleLayer>;
@@ -61,8 +79,10 @@ class LayerSlot {
 
   const std::string& name() const { return full_; }
   const LayerPtr& get() const { return *holder_; }
-  // Replaces the layer in its parent (registered submodule and member pointer alike).
+  // Replaces the layer in its parent (registered submodule and member pointer alike); the
+  // replacement takes over the fused activation.
   void replace(LayerPtr layer) const {
+    layer->set_fused_activation((*holder_)->fused_activation());
     parent_->replace_module(local_, layer);
     *holder_ = std::move(layer);
   }

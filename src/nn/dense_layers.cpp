@@ -27,7 +27,7 @@ DenseLinear::DenseLinear(torch::Tensor weight, torch::Tensor bias) {
 }
 
 torch::Tensor DenseLinear::forward(const torch::Tensor& x) {
-  return torch::nn::functional::linear(x, weight_, bias_);
+  return activate(torch::nn::functional::linear(x, weight_, bias_));
 }
 
 DenseConv2d::DenseConv2d(int64_t in, int64_t out, ConvGeometry geometry, bool bias)
@@ -44,7 +44,7 @@ DenseConv2d::DenseConv2d(torch::Tensor weight, torch::Tensor bias, ConvGeometry 
 }
 
 torch::Tensor DenseConv2d::forward(const torch::Tensor& x) {
-  return torch::conv2d(x, weight_, bias_, geometry_.stride, geometry_.padding);
+  return activate(torch::conv2d(x, weight_, bias_, geometry_.stride, geometry_.padding));
 }
 
 }  // namespace qz::nn

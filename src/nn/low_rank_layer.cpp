@@ -27,7 +27,7 @@ std::shared_ptr<LowRankLayer> LowRankLayer::for_scheme(const nlohmann::json& sch
 }
 
 torch::Tensor LowRankLayer::forward(const torch::Tensor& x) {
-  return torch::linear(torch::linear(x, a_), b_, bias_);
+  return activate(torch::linear(torch::linear(x, a_), b_, bias_));
 }
 
 torch::Tensor LowRankLayer::dense_weight() const {

@@ -28,6 +28,8 @@ class LowRankLayer : public CompressibleLayer {
   int64_t weight_bytes() const override { return (a_.numel() + b_.numel()) * 4; }
 
   int64_t rank() const { return a_.size(0); }
+  const torch::Tensor& factor_a() const { return a_; }  // [rank, in]
+  const torch::Tensor& factor_b() const { return b_; }  // [out, rank]
 
  private:
   torch::Tensor a_, b_, bias_;

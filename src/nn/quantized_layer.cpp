@@ -282,10 +282,9 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
   const torch::Tensor x = x2d.contiguous().to(torch::kFloat32);
   const int64_t m = x.size(0);
   auto y = torch::empty({m, out_});
-  kernels::Epilogue epilogue;
-  if (bias_.defined()) epilogue.bias = bias_.data_ptr<float>();
+  const kernels::Epilogue fused = epilogue(bias_);
   if (options_.activations == ActivationQuant::None) {
-    kernels::matmul_f32(x.data_ptr<float>(), m, view(), epilogue, y.data_ptr<float>());
+    kernels::matmul_f32(x.data_ptr<float>(), m, view(), fused, y.data_ptr<float>());
     return y;
   }
   prepare_int8();
@@ -306,7 +305,7 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
                             per_row, m};
   kernels::S8Weights wa{codes_.data_ptr<int8_t>(), float_scales_.data_ptr<float>(),
                         row_sums_.data_ptr<int32_t>(), out_, k_};
-  kernels::gemm_u8s8_f32(xa, wa, epilogue, y.data_ptr<float>());
+  kernels::gemm_u8s8_f32(xa, wa, fused, y.data_ptr<float>());
   return y;
 }
 

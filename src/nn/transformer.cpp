@@ -64,7 +64,7 @@ torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& co
   const auto attn = torch::matmul(torch::softmax(scores, -1), vh);
   const torch::Tensor x1 = x + o->forward(attn.transpose(1, 2).reshape({batch, time, width}));
   const torch::Tensor m = mlp_norm->forward(x1);
-  return x1 + down->forward(torch::silu(gate->forward(m)) * up->forward(m));
+  return x1 + down->forward(gate->forward(m) * up->forward(m));  // SiLU in gate's epilogue
 }
 
 Transformer::Transformer(nlohmann::json config) : Model(std::move(config)) {
@@ -98,6 +98,7 @@ Transformer::Transformer(nlohmann::json config) : Model(std::move(config)) {
     add_layer(*block, "v", p + "v", block->v, linear(d, width));
     add_layer(*block, "o", p + "o", block->o, linear(width, d));
     add_layer(*block, "gate", p + "gate", block->gate, linear(d, ff));
+    block->gate->set_fused_activation(kernels::Activation::Silu);
     add_layer(*block, "up", p + "up", block->up, linear(d, ff));
     add_layer(*block, "down", p + "down", block->down, linear(ff, d));
     blocks_.push_back(block);

@@ -82,6 +82,9 @@ class Transformer : public Model {
   void sync_config_to_layers() override;
   std::vector<ScaleGroup> scale_groups() const override;
   int64_t max_seq() const { return max_seq_; }
+  int64_t head_dim() const { return head_dim_; }
+  // Rotary tables [max_seq, head_dim/2] (cos, sin) for positions 0..max_seq-1.
+  std::pair<torch::Tensor, torch::Tensor> rope_tables() const { return {rope_cos_, rope_sin_}; }
 
   // An empty cache for `batch` sequences of up to `capacity` ≤ max_seq positions.
   KvCache make_cache(int64_t batch, int64_t capacity,

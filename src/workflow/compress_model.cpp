@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "nn/fold_batch_norm.h"
 #include "nn/model_file.h"
 #include "workflow/build_model.h"
 #include "workflow/sensitivity.h"
@@ -23,6 +24,9 @@ CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& reque
                  calibration.size(0), request.calib_samples);
     result.base = eval::evaluate(*file.model, *data, "test");
   }
+  // BatchNorm folds into the convs first, so the folded weights are what gets quantized.
+  const bool folded = nn::has_foldable_norms(*file.model);
+  if (folded) file.model = nn::fold_batch_norms(*file.model);
   compress::QuantizePlan plan = request.plan;
   if (request.max_drop) {
     QZ_CHECK(data != nullptr,
@@ -45,6 +49,7 @@ CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& reque
   provenance["source"] = std::filesystem::path(request.in_path).filename().string();
   provenance["compress"] = plan.to_json();
   provenance["compress"]["calib_samples"] = request.calib_samples;
+  if (folded) provenance["compress"]["folded_batch_norm"] = true;
   if (request.max_drop) {
     provenance["compress"]["max_drop"] = *request.max_drop;
     provenance["compress"]["kept_layers"] = result.kept_layers;

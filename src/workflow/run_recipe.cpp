@@ -17,7 +17,9 @@
 #include "compress/smoothquant.h"
 #include "core/error.h"
 #include "core/progress.h"
-#include "nn/model_config.h"
+#include "nn/cnn.h"
+#include "nn/fold_batch_norm.h"
+#include "nn/make_model.h"
 #include "nn/sparse_layer.h"
 #include "train/distillation.h"
 #include "workflow/build_model.h"
@@ -96,7 +98,7 @@ json finetune(RecipeState& s, int64_t epochs, double lr, const std::string& labe
               {"val_accuracy", compact_numbers(r.epochs.back().val_accuracy)}};
 }
 
-json prune_unstructured(RecipeState& s, const RecipeStep& step) {
+json prune_unstructured(RecipeState& s, const io::RecipeStep& step) {
   const json& o = step.options;
   const auto exclude = string_list(o["exclude"]);
   for (const auto& slot : s.model->layers())
@@ -149,7 +151,7 @@ json prune_unstructured(RecipeState& s, const RecipeStep& step) {
   return details;
 }
 
-json prune_structured(RecipeState& s, const RecipeStep& step) {
+json prune_structured(RecipeState& s, const io::RecipeStep& step) {
   require_no_masks(s, step.method);
   const json& o = step.options;
   compress::StructuredOptions so;
@@ -168,7 +170,7 @@ json prune_structured(RecipeState& s, const RecipeStep& step) {
   return details;
 }
 
-json low_rank(RecipeState& s, const RecipeStep& step) {
+json low_rank(RecipeState& s, const io::RecipeStep& step) {
   require_no_masks(s, step.method);
   const json& o = step.options;
   compress::LowRankOptions lo;
@@ -192,7 +194,7 @@ json low_rank(RecipeState& s, const RecipeStep& step) {
   return details;
 }
 
-json distill(RecipeState& s, const RecipeStep& step) {
+json distill(RecipeState& s, const io::RecipeStep& step) {
   require_no_masks(s, step.method);
   const json& o = step.options;
   const std::string arch = s.model->arch();
@@ -236,7 +238,7 @@ json distill(RecipeState& s, const RecipeStep& step) {
   return details;
 }
 
-json qat(RecipeState& s, const RecipeStep& step) {
+json qat(RecipeState& s, const io::RecipeStep& step) {
   const json& o = step.options;
   compress::QatPlan plan;
   plan.method = o["quant"];
@@ -263,7 +265,7 @@ json qat(RecipeState& s, const RecipeStep& step) {
   return details;
 }
 
-json quantize(RecipeState& s, const RecipeStep& step) {
+json quantize(RecipeState& s, const io::RecipeStep& step) {
   const json& o = step.options;
   compress::QuantizePlan plan;
   plan.method = step.method;
@@ -281,7 +283,7 @@ json quantize(RecipeState& s, const RecipeStep& step) {
 }
 
 // GPTQ, or its baseline round to nearest on the same grids ("rtn").
-json gptq(RecipeState& s, const RecipeStep& step) {
+json gptq(RecipeState& s, const io::RecipeStep& step) {
   const json& o = step.options;
   compress::GptqOptions go;
   go.bits = o["bits"];
@@ -310,7 +312,7 @@ json gptq(RecipeState& s, const RecipeStep& step) {
   return {{"layers", layers}};
 }
 
-json awq(RecipeState& s, const RecipeStep& step) {
+json awq(RecipeState& s, const io::RecipeStep& step) {
   const json& o = step.options;
   compress::AwqOptions ao;
   ao.bits = o["bits"];
@@ -327,7 +329,7 @@ json awq(RecipeState& s, const RecipeStep& step) {
 }
 
 // HQQ: calibration-free; the layers' Lp error against unoptimised zero points is recorded.
-json hqq(RecipeState& s, const RecipeStep& step) {
+json hqq(RecipeState& s, const io::RecipeStep& step) {
   const json& o = step.options;
   compress::HqqOptions ho;
   ho.bits = o["bits"];
@@ -348,7 +350,7 @@ json hqq(RecipeState& s, const RecipeStep& step) {
 
 // SmoothQuant: migrate activation outliers into the weights, then int8 weights and per-token
 // int8 activations (int8-dynamic).
-json smoothquant(RecipeState& s, const RecipeStep& step) {
+json smoothquant(RecipeState& s, const io::RecipeStep& step) {
   const json& o = step.options;
   reapply_masks(s);
   json smoothing = json::array();
@@ -369,8 +371,28 @@ json smoothquant(RecipeState& s, const RecipeStep& step) {
   return {{"smoothing", smoothing}, {"layers", layers}};
 }
 
-json run_step(RecipeState& s, const RecipeStep& step) {
+// Folds BatchNorm into the convs before it (eval mode): the CNN's conv → BN → ReLU stages
+// become one conv with ReLU in its epilogue, with outputs equal within 1e-5.
+json fuse(RecipeState& s) {
+  json folded = json::array();
+  if (const auto* cnn = dynamic_cast<const nn::Cnn*>(s.model.get()))
+    for (size_t i = 0; i < cnn->norms().size(); ++i)
+      folded.push_back(fmt::format("bn{} into conv{}", i + 1, i + 1));
+  if (auto model = nn::fold_batch_norms(*s.model)) s.model = model;
+  return {{"folded", folded}};
+}
+
+// Steps that compress weights in place: BatchNorm is folded first, so the folded weights are
+// what gets quantized (and the norm's pass disappears from the compressed model).
+bool folds_norms_first(const std::string& m) {
+  const auto& q = io::quantize_methods();
+  return std::find(q.begin(), q.end(), m) != q.end() || m == "gptq" || m == "rtn" || m == "awq" ||
+         m == "hqq" || m == "smoothquant" || m == "qat";
+}
+
+json run_method(RecipeState& s, const io::RecipeStep& step) {
   const std::string& m = step.method;
+  if (m == "fuse") return fuse(s);
   if (m == "prune-magnitude" || m == "prune-nm" || m == "prune-wanda" || m == "prune-sparsegpt")
     return prune_unstructured(s, step);
   if (m == "prune-structured") return prune_structured(s, step);
@@ -384,6 +406,14 @@ json run_step(RecipeState& s, const RecipeStep& step) {
   if (m == "finetune")
     return {{"finetune", finetune(s, step.options["epochs"], step.options["lr"], "fine-tune")}};
   return quantize(s, step);
+}
+
+json run_step(RecipeState& s, const io::RecipeStep& step) {
+  json fused;
+  if (folds_norms_first(step.method) && nn::has_foldable_norms(*s.model)) fused = fuse(s);
+  json details = run_method(s, step);
+  if (!fused.is_null()) details["fused_first"] = fused;
+  return details;
 }
 
 // `details` without its "seconds" fields: timings are printed, never stored, so the same run
@@ -436,7 +466,7 @@ RecipeResult run_recipe(nn::ModelFile& file, const RecipeRequest& request,
                s.calibration.size(0), request.calib_samples);
   json step_metrics = json::array();
   for (size_t i = 0; i < request.steps.size(); ++i) {
-    const RecipeStep& step = request.steps[i];
+    const io::RecipeStep& step = request.steps[i];
     if (!progress_quiet())
       fmt::print(stderr, "step {}/{}: {}\n", i + 1, request.steps.size(), step.method);
     const auto start = std::chrono::steady_clock::now();
@@ -468,7 +498,7 @@ RecipeResult run_recipe(nn::ModelFile& file, const RecipeRequest& request,
   json provenance = file.provenance;
   provenance["step"] = "compress";
   provenance["source"] = std::filesystem::path(request.in_path).filename().string();
-  provenance["recipe"] = recipe_json(request.steps);
+  provenance["recipe"] = io::recipe_json(request.steps);
   provenance["seed"] = request.seed;
   provenance["calib_samples"] = request.calib_samples;
   provenance["data"] = data.spec;

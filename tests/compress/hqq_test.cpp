@@ -78,6 +78,8 @@ TEST(Hqq, ModelLayersUseF16ZeroStorageAndRoundTrip) {
       const auto rows = torch::randn({5, layer->in_features()});
       auto expect = rows.matmul(layer->dense_weight().t());
       if (layer->dense_bias().defined()) expect = expect + layer->dense_bias();
+      if (layer->fused_activation() == kernels::Activation::Relu) expect = torch::relu(expect);
+      if (layer->fused_activation() == kernels::Activation::Silu) expect = torch::silu(expect);
       EXPECT_TRUE(torch::allclose(layer->forward(rows), expect, 1e-4, 1e-4));
     }
     EXPECT_EQ(model->find_layer("head")->get()->scheme()["format"], "fp32");
