@@ -25,8 +25,8 @@ CompressResult compress_loaded(nn::ModelFile& file, const CompressRequest& reque
     result.base = eval::evaluate(*file.model, *data, "test");
   }
   // BatchNorm folds into the convs first, so the folded weights are what gets quantized.
-  const bool folded = nn::has_foldable_norms(*file.model);
-  if (folded) file.model = nn::fold_batch_norms(*file.model);
+  const nn::ModelPtr folded = nn::fold_batch_norms(*file.model);
+  if (folded) file.model = folded;
   compress::QuantizePlan plan = request.plan;
   if (request.max_drop) {
     QZ_CHECK(data != nullptr,

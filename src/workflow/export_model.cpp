@@ -4,7 +4,6 @@
 
 #include "core/error.h"
 #include "export/torchscript.h"
-#include "io/model_config.h"
 #include "io/safetensors.h"
 #include "nn/fold_batch_norm.h"
 #include "nn/tensor_bytes.h"
