@@ -6,11 +6,10 @@
 #include "cli/common_options.h"
 #include "core/text_table.h"
 #include "eval/latency.h"
-#include "export/torchscript.h"
 #include "io/atomic_file.h"
-#include "nn/fold_batch_norm.h"
 #include "nn/model_file.h"
 #include "workflow/generate.h"
+#include "workflow/measure_fusion.h"
 
 namespace qz::cli {
 namespace {
@@ -60,39 +59,17 @@ nlohmann::json bench_decoding(nn::Model& model, const BenchArgs& a, bool print) 
   return out;
 }
 
-// Conv+BN folding, measured: the model as loaded against the same model with its norms folded
-// (graph operators of each as TorchScript, latency at each batch size, outputs compared).
+// Conv+BN folding, measured (workflow/measure_fusion.h).
 nlohmann::json bench_fusion(nn::Model& model, const BenchArgs& a, bool print) {
-  const nn::ModelPtr folded = nn::fold_batch_norms(model);
-  if (!folded)
+  auto fusion = workflow::measure_fusion(model, a.batches, 2 * a.seconds, a.seq_len);
+  if (!fusion)
     return {{"applies", false},
             {"reason", "no BatchNorm to fold (bias and activation are fused in every layer)"}};
-  nlohmann::json out = {
-      {"applies", true},
-      {"graph_ops",
-       {{"unfused", exporting::graph_op_count(exporting::to_torchscript(model).module)},
-        {"fused", exporting::graph_op_count(exporting::to_torchscript(*folded).module)}}}};
-  torch::NoGradGuard guard;
-  const auto probe = eval::synthetic_input(model, 8, a.seq_len);
-  out["max_abs_diff"] = (folded->forward(probe) - model.forward(probe)).abs().max().item<double>();
-  TextTable table({"batch", "unfused ms", "fused ms", "speedup"});
-  for (int64_t b : a.batches) {
-    const auto x = eval::synthetic_input(model, b, a.seq_len);
-    const auto plain = eval::measure_latency(model, x, 3, 10, a.seconds);
-    const auto fused = eval::measure_latency(*folded, x, 3, 10, a.seconds);
-    const double speedup = plain.median_ms / fused.median_ms;
-    out["latency_ms"][std::to_string(b)] = {
-        {"unfused", plain.median_ms}, {"fused", fused.median_ms}, {"speedup", speedup}};
-    table.add_row({std::to_string(b), fmt::format("{:.3f}", plain.median_ms),
-                   fmt::format("{:.3f}", fused.median_ms), fmt::format("{:.2f}x", speedup)});
-  }
+  fusion->model = a.model;
   if (print)
-    fmt::print(
-        "\nfusion (BatchNorm folded into the convs): graph operators {} -> {}, max |diff| "
-        "{:.2g}\n{}",
-        out["graph_ops"]["unfused"].get<int64_t>(), out["graph_ops"]["fused"].get<int64_t>(),
-        out["max_abs_diff"].get<double>(), table.to_text());
-  return out;
+    fmt::print("\nfusion (BatchNorm folded into the convs, ReLU in their epilogue)\n{}",
+               tradeoff::fusion_table({*fusion}).to_text());
+  return tradeoff::fusion_to_json(*fusion);
 }
 
 void run_bench(const BenchArgs& a) {

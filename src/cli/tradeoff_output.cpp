@@ -20,6 +20,9 @@ void add_budget_options(CLI::App* cmd, tradeoff::Budget& budget) {
 void print_tradeoff(const tradeoff::Report& report, const std::string& dir) {
   fmt::print("\n{}\n", tradeoff::tradeoff_table(report).to_text());
   for (const std::string& line : tradeoff::best_lines(report)) fmt::print("{}\n", line);
+  if (!report.fusion.empty())
+    fmt::print("\noperator fusion (BatchNorm folded, ReLU in the conv's epilogue)\n{}",
+               tradeoff::fusion_table(report.fusion).to_text());
   fmt::print("reports: {0}/report.json, {0}/report.md, {0}/report.html\n", dir);
 }
 

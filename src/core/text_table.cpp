@@ -41,7 +41,14 @@ std::string TextTable::to_text() const {
 std::string TextTable::to_markdown() const {
   auto line = [](const std::vector<std::string>& r) {
     std::string out = "|";
-    for (const auto& cell : r) out += " " + cell + " |";
+    for (const auto& cell : r) {
+      out += ' ';
+      for (char ch : cell) {
+        if (ch == '|') out += '\\';  // a pipe inside a cell would split it
+        out += ch;
+      }
+      out += " |";
+    }
     return out + "\n";
   };
   std::string out = line(header_) + "|";

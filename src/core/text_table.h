@@ -15,6 +15,9 @@ class TextTable {
   // A GitHub-flavoured Markdown table.
   std::string to_markdown() const;
 
+  const std::vector<std::string>& header() const { return header_; }
+  const std::vector<std::vector<std::string>>& rows() const { return rows_; }
+
  private:
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;

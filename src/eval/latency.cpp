@@ -17,22 +17,16 @@ torch::Tensor synthetic_input(const nn::Model& model, int64_t batch, int64_t seq
   return torch::rand(shape);
 }
 
-LatencyStats measure_latency(nn::Model& model, const torch::Tensor& input, int warmup, int min_runs,
-                             double min_seconds) {
-  torch::NoGradGuard guard;
-  model.eval();
-  for (int i = 0; i < warmup; ++i) model.forward(input);
-  std::vector<double> times;
-  const auto start = std::chrono::steady_clock::now();
-  while (static_cast<int>(times.size()) < min_runs ||
-         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() <
-             min_seconds) {
-    const auto t0 = std::chrono::steady_clock::now();
-    model.forward(input);
-    times.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    if (times.size() >= 10000) break;
-  }
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double elapsed_ms(Clock::time_point since) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+}
+
+LatencyStats summarize(const nn::Model& model, const torch::Tensor& input,
+                       std::vector<double> times) {
   std::sort(times.begin(), times.end());
   LatencyStats s;
   s.batch = input.size(0);
@@ -42,6 +36,38 @@ LatencyStats measure_latency(nn::Model& model, const torch::Tensor& input, int w
   const int64_t items = model.task() == nn::Task::LanguageModel ? input.numel() : input.size(0);
   s.items_per_second = static_cast<double>(items) / (s.median_ms / 1000.0);
   return s;
+}
+
+}  // namespace
+
+LatencyStats measure_latency(nn::Model& model, const torch::Tensor& input, int warmup, int min_runs,
+                             double min_seconds) {
+  return measure_latency_interleaved({&model}, input, warmup, min_runs, min_seconds).front();
+}
+
+std::vector<LatencyStats> measure_latency_interleaved(const std::vector<nn::Model*>& models,
+                                                      const torch::Tensor& input, int warmup,
+                                                      int min_runs, double min_seconds) {
+  torch::NoGradGuard guard;
+  for (nn::Model* m : models) {
+    m->eval();
+    for (int i = 0; i < warmup; ++i) m->forward(input);
+  }
+  std::vector<std::vector<double>> times(models.size());
+  const auto start = Clock::now();
+  // Every model gets at most 10000 runs; the time budget is shared.
+  while (static_cast<int>(times[0].size()) < min_runs || elapsed_ms(start) < min_seconds * 1000) {
+    for (size_t i = 0; i < models.size(); ++i) {
+      const auto t0 = Clock::now();
+      models[i]->forward(input);
+      times[i].push_back(elapsed_ms(t0));
+    }
+    if (times[0].size() >= 10000) break;
+  }
+  std::vector<LatencyStats> stats;
+  for (size_t i = 0; i < models.size(); ++i)
+    stats.push_back(summarize(*models[i], input, std::move(times[i])));
+  return stats;
 }
 
 }  // namespace qz::eval

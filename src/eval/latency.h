@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "nn/model.h"
 
@@ -25,5 +26,11 @@ torch::Tensor synthetic_input(const nn::Model& model, int64_t batch, int64_t seq
 // Times model.forward(input) in eval mode without gradients.
 LatencyStats measure_latency(nn::Model& model, const torch::Tensor& input, int warmup = 3,
                              int min_runs = 10, double min_seconds = 0.5);
+
+// Times several models on one input with their runs interleaved (a, b, a, b, ...), so drifting
+// machine load falls on each alike and their ratio is fair; one LatencyStats per model, in order.
+std::vector<LatencyStats> measure_latency_interleaved(const std::vector<nn::Model*>& models,
+                                                      const torch::Tensor& input, int warmup = 3,
+                                                      int min_runs = 10, double min_seconds = 1.0);
 
 }  // namespace qz::eval

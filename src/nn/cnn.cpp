@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "nn/dense_layers.h"
+#include "nn/max_pool.h"
 
 namespace qz::nn {
 
@@ -38,7 +39,7 @@ torch::Tensor Cnn::forward(const torch::Tensor& x) {
   for (size_t i = 0; i < convs_.size(); ++i) {
     h = convs_[i]->forward(h);
     if (!norms_.empty()) h = torch::relu(norms_[i]->forward(h));  // else ReLU is in the conv
-    h = torch::max_pool2d(h, 2);
+    h = max_pool2x2(h);
   }
   return head_->forward(fc_->forward(h.flatten(1)));
 }

@@ -2,7 +2,7 @@
 // linear → ReLU → linear head.
 // Config: {"arch":"cnn","input_shape":[C,H,W],"num_classes":K,"channels":[32,64],"hidden":256}
 // and "batch_norm": false once the norms are folded into the convs (nn/fold_batch_norm.h):
-// then each stage is conv3×3 (+ReLU in its epilogue) → max-pool 2.
+// then each stage is conv3×3 (+ReLU in its epilogue) → our one-pass max-pool 2 (nn/max_pool.h).
 #pragma once
 
 #include "nn/model.h"

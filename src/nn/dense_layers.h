@@ -21,6 +21,8 @@ class DenseLinear : public CompressibleLayer {
   int64_t weight_bytes() const override { return weight_.numel() * 4; }
 
  private:
+  torch::Tensor single_row(const torch::Tensor& x);
+
   torch::Tensor weight_, bias_;
 };
 

@@ -86,6 +86,18 @@ Heatmap slice_map(const Report& r, const Variant& original) {
   return m;
 }
 
+std::string html_text_table(const TextTable& t) {
+  std::string s = "<table>\n<tr>";
+  for (const std::string& h : t.header()) s += "<th>" + xml_escape(h) + "</th>";
+  s += "</tr>\n";
+  for (const auto& row : t.rows()) {
+    s += "<tr>";
+    for (const std::string& cell : row) s += "<td>" + xml_escape(cell) + "</td>";
+    s += "</tr>\n";
+  }
+  return s + "</table>\n";
+}
+
 std::string html_table(const Report& r) {
   std::string s = "<table class=\"tradeoff\">\n<tr>";
   for (const std::string& h : tradeoff_columns()) s += "<th>" + xml_escape(h) + "</th>";
@@ -130,6 +142,9 @@ std::string html_report(const Report& r) {
     s += "<div class=\"slices\">" + heatmap_svg(slice_map(r, *o)) + "</div>\n";
     s += "</section>\n";
   }
+  if (!r.fusion.empty())
+    s += "<section id=\"fusion\">\n<h2>Operator fusion</h2>\n<p>" + xml_escape(kFusionExplanation) +
+         "</p>\n" + html_text_table(fusion_table(r.fusion)) + "</section>\n";
   s += "</body></html>\n";
   return s;
 }

@@ -160,10 +160,23 @@ nlohmann::json to_json(const Report& report) {
     for (const auto& [batch, x] : v.x_faster) e["x_faster"][std::to_string(batch)] = x;
     j["variants"].push_back(e);
   }
+  j["fusion"] = nlohmann::json::array();
+  for (const FusionSummary& f : report.fusion) j["fusion"].push_back(fusion_to_json(f));
   j["best"] = nlohmann::json::object();
   for (const auto& [original, b] : report.best)
     j["best"][original] = {{"smallest", b.smallest}, {"fastest", b.fastest}};
   return j;
+}
+
+int64_t batch_size_key(const std::string& key, const std::string& where) {
+  int64_t b = 0;
+  try {
+    b = std::stoll(key);
+  } catch (const std::exception&) {
+    b = 0;
+  }
+  QZ_CHECK(b >= 1 && std::to_string(b) == key, "{}: key '{}' is not a batch size", where, key);
+  return b;
 }
 
 Report report_from_json(const nlohmann::json& j, const std::string& where) {
@@ -202,18 +215,16 @@ Report report_from_json(const nlohmann::json& j, const std::string& where) {
     QZ_CHECK(e.contains("latency_ms") && e["latency_ms"].is_object(),
              "{}: field 'latency_ms': expected an object", at);
     for (const auto& [batch, l] : e["latency_ms"].items()) {
-      int64_t b = 0;
-      try {
-        b = std::stoll(batch);
-      } catch (const std::exception&) {
-        b = 0;
-      }
-      QZ_CHECK(b >= 1 && std::to_string(b) == batch,
-               "{}: field 'latency_ms': key '{}' is not a batch size", at, batch);
+      const int64_t b = batch_size_key(batch, at + " latency_ms");
       const std::string lat = at + " latency_ms." + batch;
       v.latency_ms[b] = {json_number(l, "median", lat, 0, 1e9), json_number(l, "p90", lat, 0, 1e9)};
     }
     r.variants.push_back(std::move(v));
+  }
+  if (j.contains("fusion")) {
+    QZ_CHECK(j["fusion"].is_array(), "{}: field 'fusion': expected a list", where);
+    for (size_t i = 0; i < j["fusion"].size(); ++i)
+      r.fusion.push_back(fusion_from_json(j["fusion"][i], fmt::format("{} fusion[{}]", where, i)));
   }
   try {
     annotate(r);

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "tradeoff/fusion_summary.h"
+
 namespace qz::tradeoff {
 
 struct Slice {
@@ -62,8 +64,9 @@ struct Best {
 
 struct Report {
   Budget budget;
-  std::vector<Variant> variants;     // originals first, each followed by its variants
-  std::map<std::string, Best> best;  // original name → best within budget (derived)
+  std::vector<Variant> variants;      // originals first, each followed by its variants
+  std::map<std::string, Best> best;   // original name → best within budget (derived)
+  std::vector<FusionSummary> fusion;  // models with BatchNorm to fold
   nlohmann::json context = nlohmann::json::object();  // machine, settings
 };
 
@@ -95,6 +98,9 @@ std::vector<const Variant*> family(const Report& report, const std::string& orig
 
 // report.json: the schema documented in README.md ("The trade-off report").
 nlohmann::json to_json(const Report& report);
+
+// A latency map's key as a batch size ≥ 1 (InputError naming `where` otherwise).
+int64_t batch_size_key(const std::string& key, const std::string& where);
 
 // Reads report.json back (InputError naming `where` and the field on a bad file) and
 // re-derives the derived fields.

@@ -101,6 +101,9 @@ std::string markdown_report(const Report& report) {
   md += tradeoff_table(report).to_markdown() + "\n";
   md += "## Best within the budget\n\n";
   for (const std::string& line : best_lines(report)) md += "- " + line + "\n";
+  if (!report.fusion.empty())
+    md += fmt::format("\n## Operator fusion\n\n{}\n\n{}", kFusionExplanation,
+                      fusion_table(report.fusion).to_markdown());
   md += "\n## Accuracy per slice\n";
   for (const Variant* o : originals(report)) {
     std::set<std::string> names;

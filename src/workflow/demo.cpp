@@ -12,6 +12,7 @@
 #include "workflow/build_model.h"
 #include "workflow/compress_model.h"
 #include "workflow/eval_slices.h"
+#include "workflow/measure_fusion.h"
 
 namespace qz::workflow {
 namespace {
@@ -132,6 +133,13 @@ tradeoff::Report run_demo(const DemoOptions& options) {
     v.bytes = fs::file_size(file);
     v.latency_ms = demo_latency(file, options);
     report.variants.push_back(v);
+    {
+      nn::ModelFile loaded = nn::load_model(file);
+      if (auto fusion = measure_fusion(*loaded.model, {1, 32}, options.quick ? 0.2 : 1.0)) {
+        fusion->model = v.name;
+        report.fusion.push_back(*fusion);
+      }
+    }
     const tradeoff::Variant base = v;
 
     for (const std::string& method : demo_methods(options.quick)) {

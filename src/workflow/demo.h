@@ -2,7 +2,8 @@
 // shapes, transformer on addition), caches them in the output folder by a hash of their
 // settings, compresses each with every method the toolkit has (and a budget-driven mixed
 // precision), measures every variant as a user would load it, and writes the trade-off report
-// (DIR/report.json, report.md, report.html).
+// (DIR/report.json, report.md, report.html), with fused-vs-unfused figures for models with
+// BatchNorm.
 #pragma once
 
 #include <string>

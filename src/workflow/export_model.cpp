@@ -3,24 +3,34 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "eval/latency.h"
 #include "export/torchscript.h"
 #include "io/safetensors.h"
 #include "nn/fold_batch_norm.h"
 #include "nn/tensor_bytes.h"
 #include "nn/transformer.h"
+#include "workflow/generate.h"
 
 namespace qz::workflow {
 
-torch::Tensor sample_input(const nn::Model& model, int64_t batch) {
-  torch::manual_seed(7);
-  if (const auto* t = dynamic_cast<const nn::Transformer*>(&model)) {
-    const int64_t vocab = model.config().at("vocab");
-    return torch::randint(0, vocab, {batch / 2, std::min<int64_t>(16, t->max_seq())},
-                          torch::kInt64);
+// A transformer's sample is in-distribution: after the first token, positions compare confident
+// predictions, as a user's prompts give, rather than the near-ties of random tokens (where any
+// rounding flips the top-1).
+torch::Tensor sample_input(nn::Model& model, int64_t batch) {
+  auto* transformer = dynamic_cast<nn::Transformer*>(&model);
+  if (!transformer) return eval::synthetic_input(model, batch);
+  const int64_t length = std::min<int64_t>(16, transformer->max_seq());
+  const torch::Tensor first = eval::synthetic_input(model, batch / 2, 1);
+  GenerateOptions greedy;
+  greedy.max_tokens = length - 1;
+  std::vector<torch::Tensor> rows;
+  for (int64_t r = 0; r < first.size(0); ++r) {
+    std::vector<int64_t> tokens = {first[r][0].item<int64_t>()};
+    const GenerateResult continued = generate(*transformer, tokens, greedy);
+    tokens.insert(tokens.end(), continued.tokens.begin(), continued.tokens.end());
+    rows.push_back(torch::tensor(tokens, torch::kInt64));
   }
-  std::vector<int64_t> shape = {batch};
-  for (const auto& d : model.config().at("input_shape")) shape.push_back(d.get<int64_t>());
-  return torch::rand(shape);
+  return torch::stack(rows);
 }
 
 ExportResult export_torchscript(nn::Model& model, const ExportRequest& request) {

@@ -28,8 +28,9 @@ struct ExportResult {
   int64_t bytes = 0;              // size of the written file
 };
 
-// A seeded input batch of `model`'s shape: pixels in [0, 1) or tokens of its vocabulary.
-torch::Tensor sample_input(const nn::Model& model, int64_t batch = 8);
+// The export check's seeded input batch: eval::synthetic_input for a classifier; for a
+// transformer, batch/2 sequences of one random token continued greedily by the model itself.
+torch::Tensor sample_input(nn::Model& model, int64_t batch = 8);
 
 // Exports `model` (left unchanged) as TorchScript to request.out.
 ExportResult export_torchscript(nn::Model& model, const ExportRequest& request);

@@ -46,6 +46,19 @@ for o, best in r["best"].items():
     if ok:
         assert best["smallest"] == min(ok, key=lambda v: v["bytes"])["name"], o
     assert any(v["pareto_size"] for v in fam) and any(v["pareto_latency"] for v in fam), o
+# The CNN (the one built-in model with BatchNorm) carries its fusion figures: fewer operators,
+# equal outputs, both forms timed at batch 1 and 32.
+fusion = {f["model"]: f for f in r["fusion"]}
+assert set(fusion) == {"cnn-fp32"}, fusion
+f = fusion["cnn-fp32"]
+assert f["graph_ops"]["fused"] < f["graph_ops"]["unfused"], f
+assert f["max_abs_diff"] <= 1e-4, f
+for b in ("1", "32"):
+    l = f["latency_ms"][b]
+    assert l["unfused"] > 0 and l["fused"] > 0, f
+    assert abs(l["speedup"] - l["unfused"] / l["fused"]) < 1e-9, f
+md = open(os.path.join(out, "report.md")).read()
+assert "## Operator fusion" in md and "cnn-fp32" in md.split("## Operator fusion")[1], md
 print(f"first run {seconds} s")
 PY
 second=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(sum(1 for v in r['variants'] if v['details'].get('cached')))" "$out/report.json")

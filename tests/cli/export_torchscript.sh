@@ -33,9 +33,19 @@ for arch in mlp cnn tf; do
   export_and_check "$arch-fp16" "$work/$arch-fp16.safetensors" 1e-4 absolute
 done
 
+"$QZ" bench "$work/cnn.safetensors" --batch 1,4 --seconds 0.2 --json "$work/bench.json" \
+  > "$work/bench.txt"
+grep -q "fusion (BatchNorm folded" "$work/bench.txt"
+
 python3 - "$work" <<'PY'
 import json, sys
 w = sys.argv[1]
+bench = json.load(open(f"{w}/bench.json"))["fusion"]
+assert bench["applies"] and bench["graph_ops"]["fused"] < bench["graph_ops"]["unfused"], bench
+assert bench["max_abs_diff"] <= 1e-5, bench
+for b in ("1", "4"):
+    l = bench["latency_ms"][b]
+    assert l["fused"] > 0 and abs(l["speedup"] - l["unfused"] / l["fused"]) < 1e-9, bench
 fused = json.load(open(f"{w}/cnn-fused.json"))
 assert fused["folded_batch_norm"], fused
 assert fused["graph_ops"] < fused["graph_ops_unfused"], fused

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The HTML report in a real browser: `quantize report DIR` regenerates the reports from
 # report.json with a new budget; headless Chromium renders report.html, its DOM holds every
-# chart (two scatters with a Pareto frontier and a slice map per model, one point per variant),
-# and its screenshot shows the charts' colours.
+# chart (two scatters with a Pareto frontier and a slice map per model, one point per variant)
+# and the operator-fusion table, and its screenshot shows the charts' colours.
 # Usage: report_html.sh path/to/quantize DIR (a finished `quantize demo --quick --out DIR`)
 set -euo pipefail
 QZ=${1:?usage: report_html.sh path/to/quantize DIR}
@@ -63,6 +63,10 @@ for o in originals:
     m = re.search(rf'<svg[^>]*id="{re.escape(o)}-slices".*?</svg>', dom, re.S)
     if not m or m.group(0).count('class="cell"') != len(members) * len(slices):
         failures.append(f"{o}: slice map missing or incomplete")
+
+m = re.search(r'<section id="fusion">.*?</section>', dom, re.S)
+if not m or m.group(0).count("<tr>") != 1 + sum(len(f["latency_ms"]) for f in report["fusion"]):
+    failures.append("no operator-fusion table with a row per model and batch size")
 
 width, height, rows = read_png(f"{work}/shot.png")
 assert (width, height) == (1400, 1800), (width, height)

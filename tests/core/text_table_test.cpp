@@ -20,6 +20,9 @@ TEST(TextTable, Markdown) {
   TextTable t({"x", "y"});
   t.add_row({"1", "2"});
   EXPECT_EQ(t.to_markdown(), "| x | y |\n|---|---|\n| 1 | 2 |\n");
+  TextTable piped({"max |diff|"});
+  piped.add_row({"a|b"});
+  EXPECT_EQ(piped.to_markdown(), "| max \\|diff\\| |\n|---|\n| a\\|b |\n");
 }
 
 }  // namespace

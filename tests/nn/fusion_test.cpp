@@ -7,8 +7,10 @@
 #include "core/error.h"
 #include "io/model_config.h"
 #include "nn/cnn.h"
+#include "nn/dense_layers.h"
 #include "nn/fold_batch_norm.h"
 #include "nn/make_model.h"
+#include "nn/max_pool.h"
 #include "nn/model_file.h"
 #include "nn/quantized_layer.h"
 
@@ -109,6 +111,63 @@ TEST(EpilogueFusion, ReplacementKeepsTheActivationAndAppliesIt) {
     EXPECT_TRUE(torch::allclose(q->forward(x), torch::relu(raw))) << method;
     fc1->replace(before);
   }
+}
+
+// The fused stage's pooling pass equals torch.max_pool2d: odd sizes floor, NaN propagates,
+// and enough planes to be split across threads come out the same.
+TEST(EpilogueFusion, MaxPoolMatchesTorchOnAwkwardShapes) {
+  torch::manual_seed(7);
+  torch::NoGradGuard guard;
+  for (const auto& shape : std::vector<std::vector<int64_t>>{
+           {1, 1, 2, 2}, {2, 3, 7, 5}, {1, 4, 9, 8}, {3, 1, 3, 6}, {64, 32, 16, 16}}) {
+    auto x = torch::randn(shape);
+    if (x.numel() > 20) {
+      x.view(-1)[5] = std::nanf("");
+      x.view(-1)[x.numel() - 3] = -std::numeric_limits<float>::infinity();
+    }
+    const auto ours = max_pool2x2(x);
+    const auto theirs = torch::max_pool2d(x, 2);
+    ASSERT_EQ(ours.sizes(), theirs.sizes()) << x.sizes();
+    EXPECT_TRUE(torch::equal(torch::isnan(ours), torch::isnan(theirs))) << x.sizes();
+    EXPECT_TRUE(torch::equal(torch::nan_to_num(ours), torch::nan_to_num(theirs))) << x.sizes();
+  }
+  EXPECT_THROW(max_pool2x2(torch::randn({1, 1, 1, 6})), c10::Error);  // nothing to pool
+  // A non-contiguous input (a channel slice) pools as its contiguous copy would.
+  const auto wide = torch::randn({2, 6, 8, 8});
+  const auto slice = wide.slice(1, 1, 4);
+  EXPECT_TRUE(torch::equal(max_pool2x2(slice), torch::max_pool2d(slice, 2)));
+  // With autograd recording it is torch's op, so training gets gradients.
+  torch::AutoGradMode grad(true);
+  const auto leaf = torch::randn({1, 2, 4, 4}, torch::requires_grad());
+  max_pool2x2(leaf).sum().backward();
+  EXPECT_EQ(leaf.grad().sum().item<float>(), 8.0f);
+}
+
+// Batch-1 inference of a dense linear runs our FP32 kernel with bias and activation fused; it
+// matches LibTorch's linear (+activation) for every input shape a model passes it, and training
+// still records gradients.
+TEST(EpilogueFusion, DenseLinearSingleRowMatchesTorch) {
+  torch::manual_seed(8);
+  for (const bool bias : {true, false}) {
+    DenseLinear layer(301, 37, bias);
+    layer.set_fused_activation(kernels::Activation::Relu);
+    torch::NoGradGuard guard;
+    for (const auto& shape :
+         std::vector<std::vector<int64_t>>{{301}, {1, 301}, {1, 1, 301}, {3, 301}}) {
+      const auto x = torch::randn(shape);
+      auto expected =
+          torch::linear(x, layer.dense_weight(), bias ? layer.dense_bias() : torch::Tensor())
+              .relu();
+      const auto y = layer.forward(x);
+      ASSERT_EQ(y.sizes(), expected.sizes());
+      EXPECT_LE((y - expected).abs().max().item<double>(), 1e-5) << x.sizes();
+    }
+  }
+  DenseLinear layer(16, 4);
+  const auto x = torch::randn({1, 16});
+  layer.forward(x).sum().backward();
+  EXPECT_TRUE(layer.dense_weight().grad().defined());
+  EXPECT_GT(layer.dense_weight().grad().abs().sum().item<float>(), 0.0f);
 }
 
 }  // namespace

@@ -81,13 +81,29 @@ TEST(Tradeoff, AnnotateDerivesDropsSlicesFrontiersAndTheBudget) {
   EXPECT_EQ(r.best.at("mlp-fp32").fastest, "mlp-fp16");
 }
 
+FusionSummary sample_fusion() {
+  FusionSummary f;
+  f.model = "mlp-fp32";
+  f.graph_ops_unfused = 12;
+  f.graph_ops_fused = 10;
+  f.max_abs_diff = 2e-6;
+  f.latency_ms = {{1, {0.09, 0.06}}, {32, {1.2, 1.0}}};
+  return f;
+}
+
 TEST(Tradeoff, JsonRoundTripKeepsEveryField) {
-  const Report r = sample_report();
+  Report r = sample_report();
+  r.fusion.push_back(sample_fusion());
   const nlohmann::json j = to_json(r);
   const Report back = report_from_json(j, "report.json");
   EXPECT_EQ(to_json(back), j);
   EXPECT_EQ(j["variants"][1]["latency_ms"]["32"]["median"], 5.0);
   EXPECT_EQ(j["best"]["mlp-fp32"]["smallest"], "mlp-int8");
+  EXPECT_DOUBLE_EQ(j["fusion"][0]["latency_ms"]["1"]["speedup"].get<double>(), 1.5);
+  // A report written before fusion was measured still reads.
+  nlohmann::json old = j;
+  old.erase("fusion");
+  EXPECT_TRUE(report_from_json(old, "report.json").fusion.empty());
 }
 
 TEST(Tradeoff, BadJsonNamesTheFileAndField) {
@@ -106,6 +122,18 @@ TEST(Tradeoff, BadJsonNamesTheFileAndField) {
   j = to_json(sample_report());
   j["schema"] = "other";
   EXPECT_THROW(report_from_json(j, "r.json"), InputError);
+  Report with_fusion = sample_report();
+  with_fusion.fusion.push_back(sample_fusion());
+  j = to_json(with_fusion);
+  j["fusion"][0]["latency_ms"]["one"] = j["fusion"][0]["latency_ms"]["1"];
+  try {
+    report_from_json(j, "r.json");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("r.json fusion[0] latency_ms: key 'one'"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 int count(const std::string& text, const std::string& pattern) {
@@ -138,8 +166,15 @@ TEST(Tradeoff, HtmlHasTwoScattersAndASliceMapPerModel) {
   EXPECT_EQ(count(html, "src=\"http"), 0);
 }
 
-TEST(Tradeoff, MarkdownHasTheTableVerdictsAndSlices) {
-  const std::string md = markdown_report(sample_report());
+TEST(Tradeoff, MarkdownHasTheTableVerdictsSlicesAndFusion) {
+  Report r = sample_report();
+  EXPECT_EQ(markdown_report(r).find("Operator fusion"), std::string::npos);  // nothing folded
+  r.fusion.push_back(sample_fusion());
+  EXPECT_NE(html_report(r).find("<section id=\"fusion\">"), std::string::npos);
+  const std::string md = markdown_report(r);
+  EXPECT_NE(md.find("| mlp-fp32 | 12 -> 10 | 2e-06 | 1 | 0.090 | 0.060 | 1.50x |"),
+            std::string::npos)
+      << md;
   EXPECT_NE(md.find("| mlp-int4"), std::string::npos);
   EXPECT_NE(md.find("smallest mlp-int8 (4.00x smaller)"), std::string::npos);
   EXPECT_NE(md.find("### mlp-fp32"), std::string::npos);
