@@ -8,6 +8,7 @@
 #include "compress/prune/structured_prune.h"
 #include "core/error.h"
 #include "nn/dense_layers.h"
+#include "nn/fold_batch_norm.h"
 #include "nn/model_file.h"
 #include "nn/sparse_layer.h"
 #include "test_models.h"
@@ -171,6 +172,11 @@ TEST(StructuredPrune, EqualsTheOriginalWithTheRemovedChannelsSilenced) {
     const auto loaded = nn::load_model(path.string());
     EXPECT_TRUE(loaded.model->forward(x).equal(pruned->forward(x))) << c.arch;
     fs::remove(path);
+    // Its BatchNorms, shrunk with the convs, fold into them (as before any later quantizing).
+    if (const auto folded = nn::fold_batch_norms(*pruned)) {
+      folded->eval();
+      EXPECT_LE((folded->forward(x) - pruned->forward(x)).abs().max().item<double>(), 1e-5);
+    }
   }
 }
 

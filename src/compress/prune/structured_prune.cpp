@@ -81,6 +81,9 @@ void shrink_group(nn::Model& model, const nn::DimGroup& g, const torch::Tensor& 
     for (auto tensor : tensors)
       if (tensor.dim() == 1 && tensor.size(0) == width)
         tensor.set_(tensor.index_select(0, keep).clone());
+    // A BatchNorm's options keep their width too (folding checks it against the conv).
+    if (auto* bn = module->as<torch::nn::BatchNorm2dImpl>()) bn->options.num_features(keep.size(0));
+    if (auto* bn = module->as<torch::nn::BatchNorm1dImpl>()) bn->options.num_features(keep.size(0));
   }
 }
 
