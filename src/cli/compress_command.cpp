@@ -259,6 +259,8 @@ void add_compress_command(CLI::App& app) {
   step_option("--alpha", "alpha", 0.0,
               "distill: weight of the hard-label loss; smoothquant: migration strength (default "
               "0.5 for both)");
+  step_option("--transfer-samples", "transfer_samples", int64_t{0},
+              "distill: train the students on the first N training samples only (default: all)");
   step_option("--quant", "quant", std::string(),
               "qat: int4 | int8 | int8-dynamic | int8-static (default int4)");
   step_option("--bits", "bits", 0, "gptq/rtn: bits per weight, 2–8; awq/hqq: 2–4 (default 4)");

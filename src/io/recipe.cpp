@@ -56,7 +56,8 @@ const std::map<std::string, json>& method_defaults() {
                     {"alpha", 0.5},
                     {"epochs", 0},
                     {"lr", 0.0},
-                    {"baseline", true}};
+                    {"baseline", true},
+                    {"transfer_samples", 0}};
     t["qat"] = {{"quant", "int4"}, {"group", 128}, {"symmetric", false},
                 {"epochs", 5},     {"lr", 0.0},    {"exclude", json::array()}};
     t["finetune"] = {{"epochs", 5}, {"lr", 0.0}};
@@ -127,6 +128,7 @@ void check_values(const json& o, const std::string& where) {
   check_int(o, "finetune_epochs", where, 0, 10000);
   check_number(o, "lr", where, 0.0, 10.0);
   check_bool(o, "baseline", where);
+  check_int(o, "transfer_samples", where, 0, int64_t{1} << 40);
   check_choice(o, "quant", where, {"int8", "int8-dynamic", "int8-static", "int4"});
   check_int(o, "bits", where, 2, 8);
   check_bool(o, "act_order", where);

@@ -1,7 +1,8 @@
 // The main job, `quantize demo`: on built-in data, trains the built-in models (MLP and CNN on
 // shapes, transformer on addition), caches them in the output folder by a hash of their
-// settings, compresses each with every method the toolkit has (and a budget-driven mixed
-// precision), measures every variant as a user would load it, and writes the trade-off report
+// settings, compresses each with every post-training method (and a budget-driven mixed
+// precision), prunes, factors and QAT-trains the classifiers through recipes with fine-tuning,
+// measures every variant as a user would load it, and writes the trade-off report
 // (DIR/report.json, report.md, report.html), with fused-vs-unfused figures for models with
 // BatchNorm.
 #pragma once

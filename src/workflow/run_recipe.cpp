@@ -214,18 +214,26 @@ json distill(RecipeState& s, const io::RecipeStep& step) {
   };
   json details;
   details["teacher_parameters"] = s.model->parameter_count();
+  // A transfer set: the students learn from the first N training samples only (the teacher was
+  // trained on all), the setting where a teacher's soft targets carry what the labels cannot.
+  data::Dataset transfer = s.data;
+  const int64_t samples = o["transfer_samples"];
+  if (samples > 0 && samples < transfer.train.size()) {
+    transfer.train = transfer.train.head(samples);
+    details["transfer_samples"] = samples;
+  }
   if (o["baseline"].get<bool>()) {
     // The same student, same seed and schedule, without a teacher: what distillation adds.
     nn::ModelPtr alone = make_student();
     to.label = "student alone";
-    train::train_model(*alone, s.data, to);
+    train::train_model(*alone, transfer, to);
     const eval::EvalResult r = eval::evaluate(*alone, s.data, "test");
     details["student_alone_test_accuracy"] = compact_numbers(r.accuracy);
     if (r.language_model) details["student_alone_test_perplexity"] = compact_numbers(r.perplexity);
   }
   nn::ModelPtr student = make_student();
   to.label = "distil";
-  train::train_model(*student, s.data, to, train::distillation_loss(*s.model, d));
+  train::train_model(*student, transfer, to, train::distillation_loss(*s.model, d));
   details["student_parameters"] = student->parameter_count();
   const eval::EvalResult distilled = eval::evaluate(*student, s.data, "test");
   details["student_test_accuracy"] = compact_numbers(distilled.accuracy);

@@ -89,6 +89,16 @@ steps = j['metadata']['provenance']['recipe']
 assert [s['method'] for s in steps] == ['distill', 'prune-structured', 'int4'], steps
 assert len(j['metadata']['metrics']['steps']) == 3"
 
+# Distillation on a transfer set: both students learn from the first 300 training samples.
+"$QZ" compress "$model" --method distill --student '{"hidden": [64, 64]}' --epochs 2 \
+  --transfer-samples 300 --out "$work/transfer.safetensors" --quiet > "$work/transfer.txt"
+grep -q "trained alone" "$work/transfer.txt"
+"$QZ" inspect "$work/transfer.safetensors" --json | python3 -c "
+import json, sys; j = json.load(sys.stdin)
+d = j['metadata']['metrics']['steps'][0]['details']
+assert d['transfer_samples'] == 300, d
+assert 0 < d['student_alone_test_accuracy'] <= 1 and 0 < d['student_test_accuracy'] <= 1, d"
+
 # Mistakes: exit 2, one line, naming the step and the field; nothing written.
 expect_error() {  # pattern, args...
   local pattern=$1; shift
@@ -107,5 +117,6 @@ echo '{"steps": [{"method": "int4"}, {"method": "shrink"}]}' > "$work/method.jso
 expect_error "step 2: field 'method': unknown method 'shrink'" --recipe "$work/method.json"
 expect_error "unknown field 'sparsity'" --method lowrank --sparsity 0.5
 expect_error "field 'pattern'" --method prune-nm --pattern 4:2
+expect_error "field 'transfer_samples'" --method distill --transfer-samples -5
 expect_error "exactly one of --method and --recipe" --method int4 --recipe "$work/typo.json"
 echo "prune_recipe: ok"

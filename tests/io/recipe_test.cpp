@@ -34,6 +34,7 @@ TEST(Recipe, DefaultsAreFilledIn) {
   const RecipeStep d = parse_recipe_step({{"method", "distill"}, {"alpha", 0.7}}, "test");
   EXPECT_EQ(d.options["temperature"], 4.0);
   EXPECT_EQ(d.options["alpha"], 0.7);
+  EXPECT_EQ(d.options["transfer_samples"], 0);  // every training sample
 }
 
 TEST(Recipe, MistakesNameTheStepAndTheField) {
