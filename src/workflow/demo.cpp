@@ -45,13 +45,14 @@ std::vector<DemoRecipe> demo_recipes(bool quick) {
   if (quick)
     return {{"prune-structured-50",
              R"([{"method": "prune-structured", "ratio": 0.5, "finetune_epochs": 1}])"}};
-  return {{"prune-structured-50", R"([{"method": "prune-structured", "ratio": 0.5}])"},
-          {"prune-nm-2-4", R"([{"method": "prune-nm", "pattern": "2:4"}])"},
-          {"prune-magnitude-80", R"([{"method": "prune-magnitude", "sparsity": 0.8}])"},
-          {"lowrank-50", R"([{"method": "lowrank", "ratio": 0.5}])"},
-          {"qat-int4", R"([{"method": "qat", "quant": "int4"}])"},
-          {"prune-structured-50-int8",
-           R"([{"method": "prune-structured", "ratio": 0.5}, {"method": "int8"}])"}};
+  return {
+      {"prune-structured-50", R"([{"method": "prune-structured", "ratio": 0.5}])"},
+      {"prune-nm-2-4", R"([{"method": "prune-nm", "pattern": "2:4"}])"},
+      {"prune-magnitude-80", R"([{"method": "prune-magnitude", "sparsity": 0.8}])"},
+      {"lowrank-50", R"([{"method": "lowrank", "ratio": 0.5}])"},
+      {"qat-int4", R"([{"method": "qat", "quant": "int4"}])"},
+      {"prune-structured-50-qat-int4",
+       R"([{"method": "prune-structured", "ratio": 0.5}, {"method": "qat", "quant": "int4"}])"}};
 }
 
 const std::vector<BuiltinModel>& builtin_models() {
