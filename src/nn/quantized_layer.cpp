@@ -278,6 +278,12 @@ void QuantizedLayer::prepare_int8() {
   kernels::weight_row_sums_ref(codes_.data_ptr<int8_t>(), out_, k_, row_sums_.data_ptr<int32_t>());
 }
 
+const kernels::VnniPackedWeights* QuantizedLayer::packed_int8(int64_t m) {
+  if (!kernels::wants_packed_s8(kernels::active_isa(), m)) return nullptr;
+  if (packed_.empty()) packed_ = kernels::VnniPackedWeights(codes_.data_ptr<int8_t>(), out_, k_);
+  return &packed_;
+}
+
 torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
   const torch::Tensor x = x2d.contiguous().to(torch::kFloat32);
   const int64_t m = x.size(0);
@@ -304,7 +310,7 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
   kernels::U8Activations xa{xq.data_ptr<uint8_t>(), sx.data_ptr<float>(), zx.data_ptr<int32_t>(),
                             per_row, m};
   kernels::S8Weights wa{codes_.data_ptr<int8_t>(), float_scales_.data_ptr<float>(),
-                        row_sums_.data_ptr<int32_t>(), out_, k_};
+                        row_sums_.data_ptr<int32_t>(), out_, k_, packed_int8(m)};
   kernels::gemm_u8s8_f32(xa, wa, fused, y.data_ptr<float>());
   return y;
 }

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "core/group_quant.h"
+#include "kernels/gemm_u8s8/vnni_packed_weights.h"
 #include "kernels/weight_format.h"
 #include "nn/compressible_layer.h"
 
@@ -76,6 +77,8 @@ class QuantizedLayer : public CompressibleLayer {
   void copy_bias(const CompressibleLayer& dense);
   torch::Tensor matmul(const torch::Tensor& x2d);  // [M, K] → [M, N] + bias
   void prepare_int8();  // weight row sums and f32 scales for the integer GEMM
+  // The codes in the VNNI layout, packed on the first GEMM that wants them (m rows).
+  const kernels::VnniPackedWeights* packed_int8(int64_t m);
 
   LayerKind kind_;
   ConvGeometry geometry_;
@@ -83,6 +86,7 @@ class QuantizedLayer : public CompressibleLayer {
   QuantizeOptions options_;
   torch::Tensor codes_, scales_, zeros_, bias_, input_scale_, input_zero_point_;
   torch::Tensor row_sums_, float_scales_;  // derived on first int8 use; not saved
+  kernels::VnniPackedWeights packed_;       // derived on first use by the VNNI kernel; not saved
 };
 
 // Scheme name → options ("int4" with sym/asym, "int8-dynamic", ...). InputError for unknown names.

@@ -48,8 +48,42 @@ void quantize_fixed_u8(const float* x, int64_t count, float scale, int32_t zero,
   quantize_fixed_u8_on(active_isa(), x, count, scale, zero, xq);
 }
 
+bool wants_packed_s8(Isa isa, int64_t m) {
+  return isa == Isa::Avx512 && m >= kPackedMinRows;
+}
+
+namespace {
+
+// The outer-product kernel on packed weights, threaded over panels, or over row blocks when
+// the panels are too few to keep every thread busy.
+void gemm_u8s8_packed(const U8Activations& x, const S8Weights& w, const Epilogue& e, float* y) {
+  const GemmU8S8PackedRange range = u8_s8_f32_packed_gemm__avx512vnni();
+  const int64_t panels = w.packed->panels();
+  if (split_rows(x.m, w.n, kVnniPanel)) {
+    parallel_for(x.m, kRowGrain, [&](int64_t r0, int64_t r1) {
+      const int64_t grid0 = x.per_row ? r0 : 0;
+      const U8Activations rows{x.xq + r0 * w.k, x.scale + grid0, x.zero + grid0, x.per_row,
+                               r1 - r0};
+      float* yr = y + r0 * w.n;
+      range(rows, w, 0, panels, yr);
+      apply_epilogue(e, yr, r1 - r0, w.n, 0, w.n);
+    });
+    return;
+  }
+  parallel_for(panels, 1, [&](int64_t p0, int64_t p1) {
+    range(x, w, p0, p1, y);
+    apply_epilogue(e, y, x.m, w.n, p0 * kVnniPanel, std::min(p1 * kVnniPanel, w.n));
+  });
+}
+
+}  // namespace
+
 void gemm_u8s8_f32_on(Isa isa, const U8Activations& x, const S8Weights& w, const Epilogue& e,
                       float* y) {
+  if (w.packed != nullptr && wants_packed_s8(isa, x.m)) {
+    gemm_u8s8_packed(x, w, e, y);
+    return;
+  }
   GemmU8S8Range range = nullptr;
   if (isa == Isa::Avx2) range = u8_s8_f32_gemm__avx2();
   if (isa == Isa::Avx512) range = u8_s8_f32_gemm__avx512vnni();

@@ -3,16 +3,19 @@
 //
 //   y[m,n] = act( sx[m]·sw[n]·( Σ_k xq[m,k]·wq[n,k] − zx[m]·Σ_k wq[n,k] ) + bias[n] )
 //
-// u8×s8 products accumulate exactly in int32 — vpdpbusd on AVX-512 VNNI, int16 vpmaddwd on AVX2
-// — on the stored row-major weights, with no repacking: a kMr × kNr tile of dot products keeps
-// one vector accumulator per output and reduces it at the end. The integer sums are exact and
-// the float formula is shared (int8_output.h), so every ISA matches the reference bit for bit.
-// The weight row sums are precomputed once per layer.
+// u8×s8 products accumulate exactly in int32 — vpdpbusd on AVX-512 VNNI, int16 vpmaddwd on AVX2.
+// Two kernels: a kMr × kNr tile of dot products on the stored row-major weights (no repacking;
+// one vector accumulator per output, reduced at the end), and on AVX-512 VNNI an outer-product
+// kernel on weights the layer has packed once for it (vnni_packed_weights.h), which wins from
+// kPackedMinRows activation rows up. The integer sums are exact and the float formula is shared
+// (int8_output.h), so every kernel and ISA matches the reference bit for bit. The weight row
+// sums are precomputed once per layer.
 #pragma once
 
 #include <cstdint>
 
 #include "kernels/epilogue.h"
+#include "kernels/gemm_u8s8/vnni_packed_weights.h"
 #include "kernels/isa.h"
 
 namespace qz::kernels {
@@ -47,13 +50,23 @@ struct U8Activations {
   int64_t m = 0;
 };
 
-// The int8 weights with their per-channel scales (f32) and row sums.
+// The int8 weights with their per-channel scales (f32) and row sums; `packed`, when given, the
+// same codes in the VNNI layout (used on AVX-512 from kPackedMinRows rows up).
 struct S8Weights {
   const int8_t* wq = nullptr;
   const float* scale = nullptr;
   const int32_t* row_sums = nullptr;
   int64_t n = 0, k = 0;
+  const VnniPackedWeights* packed = nullptr;
 };
+
+// Activation rows from which the outer-product kernel on packed weights beats the dot-product
+// kernel (bench/qz_matmul_bench, 4096×4096 and 3072×768 on one thread).
+constexpr int64_t kPackedMinRows = 2;
+
+// Whether gemm_u8s8_f32_on(isa, …) would use packed weights for m activation rows, so a layer
+// packs its weights only when they will be used.
+bool wants_packed_s8(Isa isa, int64_t m);
 
 // y [M, N] as above, scalar.
 void gemm_u8s8_f32_ref(const U8Activations& x, const S8Weights& w, const Epilogue& e, float* y);

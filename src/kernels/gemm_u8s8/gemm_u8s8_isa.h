@@ -16,6 +16,12 @@ using GemmU8S8Range = void (*)(const U8Activations& x, const S8Weights& w, int64
 GemmU8S8Range u8_s8_f32_gemm__avx2();
 GemmU8S8Range u8_s8_f32_gemm__avx512vnni();
 
+// y[:, panels [p0, p1) of w.packed) without the epilogue, for every activation row.
+using GemmU8S8PackedRange = void (*)(const U8Activations& x, const S8Weights& w, int64_t p0,
+                                     int64_t p1, float* y);
+
+GemmU8S8PackedRange u8_s8_f32_packed_gemm__avx512vnni();
+
 // The activation quantizers of one ISA, with the reference's signatures and results.
 struct U8Quantizers {
   void (*rows)(const float* x, int64_t m, int64_t k, uint8_t* xq, float* scale, int32_t* zero);
