@@ -309,8 +309,12 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
   }
   kernels::U8Activations xa{xq.data_ptr<uint8_t>(), sx.data_ptr<float>(), zx.data_ptr<int32_t>(),
                             per_row, m};
-  kernels::S8Weights wa{codes_.data_ptr<int8_t>(), float_scales_.data_ptr<float>(),
-                        row_sums_.data_ptr<int32_t>(), out_, k_, packed_int8(m)};
+  kernels::S8Weights wa{codes_.data_ptr<int8_t>(),
+                        float_scales_.data_ptr<float>(),
+                        row_sums_.data_ptr<int32_t>(),
+                        out_,
+                        k_,
+                        packed_int8(m)};
   kernels::gemm_u8s8_f32(xa, wa, fused, y.data_ptr<float>());
   return y;
 }

@@ -1,5 +1,7 @@
 // A linear or conv2d layer whose weight lives only in packed form (bytes in memory = bytes on
-// disk, no hidden FP32 copy) and computes through kernels/. Tensors, named after the
+// disk, no hidden FP32 copy; the one exception, int8 codes reordered for the AVX-512 VNNI
+// kernel at the first forward on such a CPU, is N·K bytes and is never saved) and computes
+// through kernels/. Tensors, named after the
 // compressed-tensors conventions:
 //   weight              F16/BF16/I8/F8 codes [N, K]   (formats with one code per element)
 //   weight_packed       U8 [N, ceil(K/2)]             (int4, nf4: two codes per byte)
@@ -86,7 +88,7 @@ class QuantizedLayer : public CompressibleLayer {
   QuantizeOptions options_;
   torch::Tensor codes_, scales_, zeros_, bias_, input_scale_, input_zero_point_;
   torch::Tensor row_sums_, float_scales_;  // derived on first int8 use; not saved
-  kernels::VnniPackedWeights packed_;       // derived on first use by the VNNI kernel; not saved
+  kernels::VnniPackedWeights packed_;      // derived on first use by the VNNI kernel; not saved
 };
 
 // Scheme name → options ("int4" with sym/asym, "int8-dynamic", ...). InputError for unknown names.

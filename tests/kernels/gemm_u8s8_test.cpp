@@ -38,8 +38,8 @@ TEST(GemmU8S8, EveryIsaEqualsTheReferenceBitForBit) {
         weight_row_sums_ref(wq.data(), n, k, sums.data());
         const VnniPackedWeights packed(wq.data(), n, k);
         for (bool per_row : {true, false}) {
-          for (const VnniPackedWeights* pw : {static_cast<const VnniPackedWeights*>(nullptr),
-                                              &packed}) {
+          for (const VnniPackedWeights* pw :
+               {static_cast<const VnniPackedWeights*>(nullptr), &packed}) {
             const U8Activations x{xq.data(), sx.data(), zx.data(), per_row, m};
             const S8Weights w{wq.data(), sw.data(), sums.data(), n, k, pw};
             const Epilogue e{bias.data(), Activation::Relu};

@@ -49,7 +49,8 @@ TEST(Matmul, EveryIsaMatchesTheReferenceOnAwkwardShapes) {
   Rng rng(41);
   for (Isa isa : supported_isas()) {
     for (WeightFormat f : kFormats) {
-      for (int64_t m : {1, 2, 3, 8, 33}) {
+      // From 8 rows AVX-512 runs the outer-product tile (13, 33: a partial row block).
+      for (int64_t m : {1, 2, 3, 8, 13, 33, 40}) {
         for (auto [n, k, group] : {std::tuple<int64_t, int64_t, int64_t>{1, 1, 32},
                                    {5, 31, 32},
                                    {7, 64, 32},
@@ -96,7 +97,7 @@ TEST(Matmul, EpilogueAppliesBiasAndEachActivation) {
 TEST(Matmul, ResultsDoNotDependOnTheThreadCount) {
   Rng rng(44);
   const auto w = random_weights(WeightFormat::NF4, 301, 512, 64, rng);
-  for (int64_t m : {1, 9}) {
+  for (int64_t m : {1, 9, 40}) {
     const auto x = random_vector(m * 512, rng);
     std::vector<float> one(m * 301), three(m * 301);
     set_compute_threads(1);

@@ -7,7 +7,7 @@ namespace qz::kernels {
 
 const MatmulIsaKernels* f32_wq_f32_matmul__avx2() {
   static constexpr MatmulIsaKernels kernels = {&generic::gemv_any<simd::Avx2>,
-                                               &generic::gemm_any<simd::Avx2>};
+                                               &generic::gemm_any<simd::Avx2>, nullptr};
   return &kernels;
 }
 

@@ -7,7 +7,8 @@ namespace qz::kernels {
 
 const MatmulIsaKernels* f32_wq_f32_matmul__avx512() {
   static constexpr MatmulIsaKernels kernels = {&generic::gemv_any<simd::Avx512>,
-                                               &generic::gemm_any<simd::Avx512>};
+                                               &generic::gemm_any<simd::Avx512>,
+                                               &generic::gemm_outer_any<simd::Avx512>};
   return &kernels;
 }
 

@@ -12,6 +12,11 @@
 // M ≥ 2 (gemm): a panel of kPanelRows × kPanelCols weights (48 × 512 floats, 96 KiB, L2) is
 // decoded to FP32 — scales applied — then every activation row block multiplies it with a
 // kMr × kNr dot-product tile (vector accumulators along K, reduced at the end of the panel).
+// On AVX-512, from kOuterMinRows rows (gemm_outer), the panel is decoded K-major instead
+// (W × W blocks transposed in registers) and an outer-product tile multiplies it: per column,
+// 3 weight vectors (48 outputs) meet 8 broadcast activations in 24 accumulators whose lanes
+// are outputs, so no accumulator is reduced across lanes (the dot-product tile spends a
+// quarter of its work on those reductions) and 3 loads serve 24 FMAs.
 //
 // Everything here sits in an anonymous namespace, so each ISA's source file gets its own copy
 // with internal linkage: an inline or template function compiled with AVX-512 flags must never
@@ -231,6 +236,100 @@ void gemm(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int
   }
 }
 
+// The panel of decode_panel, transposed: out[(c − c0)·kPanelRows + r] = W[r0 + r, c] (scales
+// applied; rows past `rows` are zero), so one column's kPanelRows weights are consecutive.
+// Decodes W rows × 32 columns at a time and transposes each W × W block in registers.
+template <class V, WeightFormat Fmt>
+void decode_panel_kmajor(const PackedWeightView& w, int64_t r0, int64_t rows, int64_t c0,
+                         int64_t c1, const float* lut, float* out) {
+  using F = typename V::F;
+  constexpr int kVecs = 32 / V::W;
+  const int64_t full_end = smaller(c1, w.k / 32 * 32);
+  const auto* base = static_cast<const uint8_t*>(w.data);
+  for (int64_t rb = 0; rb < kPanelRows; rb += V::W) {
+    for (int64_t c = c0; c < full_end; c += 32) {
+      const int64_t gi = kNibbles<Fmt> ? c / w.group : 0;
+      F d[kVecs][V::W];
+      for (int r = 0; r < V::W; ++r) {
+        const int64_t row = r0 + rb + r;
+        if (rb + r >= rows) {
+          for (int j = 0; j < kVecs; ++j) d[j][r] = V::zero();
+          continue;
+        }
+        const float s =
+            kNibbles<Fmt> ? fp16_at<Fmt>(w, row * w.groups() + gi) : row_scale<Fmt>(w, row);
+        F v[kVecs];
+        V::template decode32<Fmt>(base + row * w.row_bytes() + byte_offset<Fmt>(c),
+                                  zero_point<Fmt>(w, row, gi), lut, v);
+        for (int j = 0; j < kVecs; ++j)
+          d[j][r] = (kNibbles<Fmt> || kRowScaled<Fmt>) ? V::mul(v[j], V::set1(s)) : v[j];
+      }
+      for (int j = 0; j < kVecs; ++j) {
+        V::transpose(d[j]);
+        for (int col = 0; col < V::W; ++col)
+          V::store(out + (c - c0 + j * V::W + col) * kPanelRows + rb, d[j][col]);
+      }
+    }
+    for (int64_t c = (c0 > full_end ? c0 : full_end); c < c1; ++c)
+      for (int64_t r = rb; r < rb + V::W; ++r)
+        out[(c - c0) * kPanelRows + r] = r < rows ? dequantize_weight(w, r0 + r, c) : 0.0f;
+  }
+}
+
+// y[i, 0:nb) += Σ_c x[i, c]·p[c, 0:nb) for MR activation rows against a K-major panel
+// (kPanelRows per column): per column, kPanelRows / W weight vectors meet MR broadcast
+// activations in MR × (kPanelRows / W) accumulators whose lanes are outputs.
+template <class V, int MR>
+void kmajor_tile(const float* x, int64_t ldx, const float* p, int64_t len, float* y, int64_t ldy,
+                 int64_t nb) {
+  using F = typename V::F;
+  constexpr int kVecs = kPanelRows / V::W;
+  F acc[MR][kVecs];
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < kVecs; ++v) acc[i][v] = V::zero();
+  for (int64_t c = 0; c < len; ++c) {
+    F wv[kVecs];
+    for (int v = 0; v < kVecs; ++v) wv[v] = V::load(p + c * kPanelRows + v * V::W);
+    for (int i = 0; i < MR; ++i) {
+      const F xb = V::set1(x[i * ldx + c]);
+      for (int v = 0; v < kVecs; ++v) acc[i][v] = V::fma(xb, wv[v], acc[i][v]);
+    }
+  }
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < kVecs; ++v) {
+      const int64_t lanes = smaller(V::W, nb - v * V::W);
+      if (lanes <= 0) break;
+      float* out = y + i * ldy + v * V::W;
+      V::store_partial(out, V::add(V::load_partial(out, lanes), acc[i][v]), lanes);
+    }
+}
+
+template <class V, int MR = V::kKMajorMr>
+void kmajor_tile_m(int64_t mr, const float* x, int64_t ldx, const float* p, int64_t len, float* y,
+                   int64_t ldy, int64_t nb) {
+  if (mr == MR) return kmajor_tile<V, MR>(x, ldx, p, len, y, ldy, nb);
+  if constexpr (MR > 1) kmajor_tile_m<V, MR - 1>(mr, x, ldx, p, len, y, ldy, nb);
+}
+
+// gemm() through the K-major panel and the outer-product tile (kOuterMinRows rows and up).
+template <class V, WeightFormat Fmt>
+void gemm_outer(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
+                const float* lut, float* y, float* panel) {
+  const int64_t n_all = w.n, k = w.k;
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t n = n0; n < n1; ++n) y[i * n_all + n] = 0.0f;
+  for (int64_t nb0 = n0; nb0 < n1; nb0 += kPanelRows) {
+    const int64_t nb = smaller(kPanelRows, n1 - nb0);
+    for (int64_t kb0 = 0; kb0 < k; kb0 += kPanelCols) {
+      const int64_t len = smaller(kPanelCols, k - kb0);
+      decode_panel_kmajor<V, Fmt>(w, nb0, nb, kb0, kb0 + len, lut, panel);
+      for (int64_t i0 = 0; i0 < m; i0 += V::kKMajorMr)
+        kmajor_tile_m<V>(smaller(V::kKMajorMr, m - i0), xp + i0 * k + kb0, k, panel, len,
+                         y + i0 * n_all + nb0, n_all, nb);
+    }
+  }
+}
+
 // Calls fn.template operator()<F>() for the runtime format f: one instantiation per format.
 template <class Fn>
 void with_format(WeightFormat f, Fn&& fn) {
@@ -262,6 +361,13 @@ template <class V>
 void gemm_any(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
               const float* lut, float* y, float* panel) {
   with_format(w.format, [&]<WeightFormat F>() { gemm<V, F>(xp, m, w, n0, n1, lut, y, panel); });
+}
+
+template <class V>
+void gemm_outer_any(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
+                    const float* lut, float* y, float* panel) {
+  with_format(w.format,
+              [&]<WeightFormat F>() { gemm_outer<V, F>(xp, m, w, n0, n1, lut, y, panel); });
 }
 
 }  // namespace

@@ -95,24 +95,24 @@ void matmul_f32_on(Isa isa, const float* x, int64_t m, const PackedWeightView& w
     });
     return;
   }
+  // Rows [r0, r1) × outputs [n0, n1): the outer-product tile from kOuterMinRows rows where the
+  // ISA has one, else the dot-product tile.
+  auto block = [&](int64_t r0, int64_t r1, int64_t n0, int64_t n1) {
+    thread_local std::vector<float> panel;
+    panel.resize(kPanelRows * kPanelCols);
+    float* yr = y + r0 * w.n;
+    const bool outer = fast->gemm_outer != nullptr && r1 - r0 >= kOuterMinRows;
+    (outer ? fast->gemm_outer : fast->gemm)(xp + r0 * w.k, r1 - r0, w, n0, n1, lut, yr,
+                                            panel.data());
+    apply_epilogue(e, yr, r1 - r0, w.n, n0, n1);
+  };
   if (split_rows(m, w.n, kPanelRows)) {
     // Few outputs, many rows (a conv over every pixel): each thread takes a block of rows and
     // decodes the (small) weight matrix itself.
-    parallel_for(m, kRowGrain, [&](int64_t r0, int64_t r1) {
-      thread_local std::vector<float> panel;
-      panel.resize(kPanelRows * kPanelCols);
-      float* yr = y + r0 * w.n;
-      fast->gemm(xp + r0 * w.k, r1 - r0, w, 0, w.n, lut, yr, panel.data());
-      apply_epilogue(e, yr, r1 - r0, w.n, 0, w.n);
-    });
+    parallel_for(m, kRowGrain, [&](int64_t r0, int64_t r1) { block(r0, r1, 0, w.n); });
     return;
   }
-  parallel_for(w.n, kPanelRows, [&](int64_t n0, int64_t n1) {
-    thread_local std::vector<float> panel;
-    panel.resize(kPanelRows * kPanelCols);
-    fast->gemm(xp, m, w, n0, n1, lut, y, panel.data());
-    apply_epilogue(e, y, m, w.n, n0, n1);
-  });
+  parallel_for(w.n, kPanelRows, [&](int64_t n0, int64_t n1) { block(0, m, n0, n1); });
 }
 
 void matmul_f32(const float* x, int64_t m, const PackedWeightView& w, const Epilogue& e, float* y) {

@@ -13,6 +13,11 @@ namespace qz::kernels {
 constexpr int64_t kPanelRows = 48;
 constexpr int64_t kPanelCols = 512;
 
+// Activation rows from which the outer-product GEMM (where an ISA has one) takes over from the
+// dot-product tile (bench/qz_matmul_bench, 4096×4096 on one thread: at M = 8 fp16 6.3 against
+// 7.6 ms, int8 weight-only 5.7 against 6.5 ms; smaller M not measured).
+constexpr int64_t kOuterMinRows = 8;
+
 struct MatmulIsaKernels {
   // y[n] = Σ_k xp[k]·W[n, k] for n in [n0, n1): one activation row, no epilogue.
   void (*gemv)(const float* xp, const PackedWeightView& w, int64_t n0, int64_t n1, const float* lut,
@@ -20,6 +25,9 @@ struct MatmulIsaKernels {
   // y[i, n] (ld N) for m rows and n in [n0, n1); panel: kPanelRows × kPanelCols floats.
   void (*gemm)(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
                const float* lut, float* y, float* panel);
+  // The same through a K-major panel and an outer-product tile; null where the ISA has none.
+  void (*gemm_outer)(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
+                     const float* lut, float* y, float* panel);
 };
 
 // Call only when isa_supported() says the CPU has the instructions.

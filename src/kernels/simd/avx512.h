@@ -22,6 +22,7 @@ struct Avx512 {
   static constexpr int kMr = 4;        // GEMM tile: activation rows
   static constexpr int kGemvRows = 4;  // weight rows per GEMV step
   static constexpr int kNr = 6;        // GEMM tile: weight rows
+  static constexpr int kKMajorMr = 8;  // outer-product tile: activation rows (× 3 vectors)
   static constexpr int kI8Step = 64;   // int8 columns per integer dot step
 
   static F zero() { return _mm512_setzero_ps(); }
@@ -34,6 +35,33 @@ struct Avx512 {
   static F add(F a, F b) { return _mm512_add_ps(a, b); }
   static F mul(F a, F b) { return _mm512_mul_ps(a, b); }
   static void store(float* p, F v) { _mm512_storeu_ps(p, v); }
+  static void store_partial(float* p, F v, int64_t n) {
+    _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1u), v);
+  }
+  // r[i] becomes column i of the 16 × 16 matrix whose rows were r[0..15].
+  static void transpose(F r[16]) {
+    F t[16];
+    for (int i = 0; i < 16; i += 2) {
+      t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+      t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+      r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+      r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+      r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+      r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; ++i) {
+      t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+      t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+      t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+      t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+    }
+    for (int i = 0; i < 8; ++i) {
+      r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+      r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+    }
+  }
   // Horizontal sums by lane shuffles (GCC 12's _mm512_reduce_add_* trip its -Wuninitialized).
   static float sum(F v) {
     F t = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
