@@ -13,6 +13,35 @@
 namespace qz::kernels {
 namespace {
 
+// Random codes and grids for an m × k by n × k product, with the weights' row sums and their
+// VNNI-packed copy. Extreme codes included: 255 × −128 sums must not saturate anywhere.
+struct RandomProduct {
+  RandomProduct(int64_t m, int64_t n, int64_t k, Rng& rng)
+      : m(m), n(n), k(k), xq(m * k), wq(n * k), sx(m), sw(n), bias(n), zx(m), sums(n) {
+    for (auto& v : xq) v = static_cast<uint8_t>(rng.next() & 0xFF);
+    for (auto& v : wq) v = static_cast<int8_t>(rng.range(-128, 127));
+    for (auto& v : sx) v = static_cast<float>(rng.uniform(0.001, 0.1));
+    for (auto& v : zx) v = static_cast<int32_t>(rng.range(0, 255));
+    for (auto& v : sw) v = static_cast<float>(rng.uniform(0.001, 0.1));
+    for (auto& v : bias) v = static_cast<float>(rng.normal());
+    weight_row_sums_ref(wq.data(), n, k, sums.data());
+    packed = VnniPackedWeights(wq.data(), n, k);
+  }
+  U8Activations activations(bool per_row) const {
+    return {xq.data(), sx.data(), zx.data(), per_row, m};
+  }
+  S8Weights weights(bool use_packed) const {
+    return {wq.data(), sw.data(), sums.data(), n, k, use_packed ? &packed : nullptr};
+  }
+
+  int64_t m, n, k;
+  std::vector<uint8_t> xq;
+  std::vector<int8_t> wq;
+  std::vector<float> sx, sw, bias;
+  std::vector<int32_t> zx, sums;
+  VnniPackedWeights packed;
+};
+
 TEST(GemmU8S8, EveryIsaEqualsTheReferenceBitForBit) {
   Rng rng(51);
   for (Isa isa : supported_isas()) {
@@ -24,30 +53,17 @@ TEST(GemmU8S8, EveryIsaEqualsTheReferenceBitForBit) {
                           {33, 31},
                           {97, 273},
                           {50, 1030}}) {
-        std::vector<uint8_t> xq(m * k);
-        std::vector<int8_t> wq(n * k);
-        std::vector<float> sx(m), sw(n), bias(n);
-        std::vector<int32_t> zx(m), sums(n);
-        // Extreme codes included: 255 × −128 sums must not saturate anywhere.
-        for (auto& v : xq) v = static_cast<uint8_t>(rng.next() & 0xFF);
-        for (auto& v : wq) v = static_cast<int8_t>(rng.range(-128, 127));
-        for (auto& v : sx) v = static_cast<float>(rng.uniform(0.001, 0.1));
-        for (auto& v : zx) v = static_cast<int32_t>(rng.range(0, 255));
-        for (auto& v : sw) v = static_cast<float>(rng.uniform(0.001, 0.1));
-        for (auto& v : bias) v = static_cast<float>(rng.normal());
-        weight_row_sums_ref(wq.data(), n, k, sums.data());
-        const VnniPackedWeights packed(wq.data(), n, k);
+        const RandomProduct p(m, n, k, rng);
         for (bool per_row : {true, false}) {
-          for (const VnniPackedWeights* pw :
-               {static_cast<const VnniPackedWeights*>(nullptr), &packed}) {
-            const U8Activations x{xq.data(), sx.data(), zx.data(), per_row, m};
-            const S8Weights w{wq.data(), sw.data(), sums.data(), n, k, pw};
-            const Epilogue e{bias.data(), Activation::Relu};
+          for (bool use_packed : {false, true}) {
+            const U8Activations x = p.activations(per_row);
+            const S8Weights w = p.weights(use_packed);
+            const Epilogue e{p.bias.data(), Activation::Relu};
             std::vector<float> ref(m * n), got(m * n, -7.0f);
             gemm_u8s8_f32_ref(x, w, e, ref.data());
             gemm_u8s8_f32_on(isa, x, w, e, got.data());
             ASSERT_EQ(got, ref) << isa_name(isa) << " m=" << m << " n=" << n << " k=" << k
-                                << (pw != nullptr ? " packed" : "");
+                                << (use_packed ? " packed" : "");
           }
         }
       }
@@ -105,25 +121,14 @@ TEST(GemmU8S8, FewOutputsManyRowsSplitTheRowsAndMatch) {
 TEST(GemmU8S8, ManyPanelsSplitAcrossThreadsMatch) {
   // 7 panels of 32 outputs over 3 threads, the last panel partial.
   Rng rng(53);
-  const int64_t m = 19, n = 7 * kVnniPanel - 5, k = 203;
-  std::vector<uint8_t> xq(m * k);
-  std::vector<int8_t> wq(n * k);
-  std::vector<float> sx(m), sw(n), bias(n);
-  std::vector<int32_t> zx(m), sums(n);
-  for (auto& v : xq) v = static_cast<uint8_t>(rng.next() & 0xFF);
-  for (auto& v : wq) v = static_cast<int8_t>(rng.range(-128, 127));
-  for (auto& v : sx) v = static_cast<float>(rng.uniform(0.001, 0.1));
-  for (auto& v : zx) v = static_cast<int32_t>(rng.range(0, 255));
-  for (auto& v : sw) v = static_cast<float>(rng.uniform(0.001, 0.1));
-  for (auto& v : bias) v = static_cast<float>(rng.normal());
-  weight_row_sums_ref(wq.data(), n, k, sums.data());
-  const VnniPackedWeights packed(wq.data(), n, k);
-  const U8Activations x{xq.data(), sx.data(), zx.data(), true, m};
-  const S8Weights w{wq.data(), sw.data(), sums.data(), n, k, &packed};
+  const int64_t m = 19, n = 7 * kVnniPanel - 5;
+  const RandomProduct p(m, n, 203, rng);
+  const U8Activations x = p.activations(true);
+  const S8Weights w = p.weights(true);
   std::vector<float> ref(m * n), got(m * n);
-  gemm_u8s8_f32_ref(x, w, {bias.data(), Activation::Silu}, ref.data());
+  gemm_u8s8_f32_ref(x, w, {p.bias.data(), Activation::Silu}, ref.data());
   set_compute_threads(3);
-  gemm_u8s8_f32(x, w, {bias.data(), Activation::Silu}, got.data());
+  gemm_u8s8_f32(x, w, {p.bias.data(), Activation::Silu}, got.data());
   set_compute_threads(static_cast<int>(std::thread::hardware_concurrency()));
   EXPECT_EQ(got, ref);
 }

@@ -29,7 +29,10 @@ VnniPackedWeights::VnniPackedWeights(const int8_t* wq, int64_t n, int64_t k)
     const int64_t rows = std::min(kVnniPanel, n - p * kVnniPanel);
     for (int64_t j = 0; j < rows; ++j) {
       const int8_t* row = wq + (p * kVnniPanel + j) * k;
-      for (int64_t c = 0; c < k; ++c) out[((c / 4) * kVnniPanel + j) * 4 + c % 4] = row[c];
+      // Whole quads by 4-byte copies (a 4096 × 4096 layer packs in milliseconds), then the tail.
+      for (int64_t q = 0; q < k / 4; ++q)
+        std::memcpy(out + (q * kVnniPanel + j) * 4, row + 4 * q, 4);
+      for (int64_t c = k / 4 * 4; c < k; ++c) out[((c / 4) * kVnniPanel + j) * 4 + c % 4] = row[c];
     }
   }
 }

@@ -12,7 +12,7 @@
 // M ≥ 2 (gemm): a panel of kPanelRows × kPanelCols weights (48 × 512 floats, 96 KiB, L2) is
 // decoded to FP32 — scales applied — then every activation row block multiplies it with a
 // kMr × kNr dot-product tile (vector accumulators along K, reduced at the end of the panel).
-// On AVX-512, from kOuterMinRows rows (gemm_outer), the panel is decoded K-major instead
+// On AVX-512, from kOuterMinRows rows (gemm_outer_any), the panel is decoded K-major instead
 // (W × W blocks transposed in registers) and an outer-product tile multiplies it: per column,
 // 3 weight vectors (48 outputs) meet 8 broadcast activations in 24 accumulators whose lanes
 // are outputs, so no accumulator is reduced across lanes (the dot-product tile spends a
@@ -214,28 +214,6 @@ void dot_tile_mn(int64_t mr, int64_t nr, const float* x, int64_t ldx, const floa
   if constexpr (MR > 1) dot_tile_mn<V, MR - 1>(mr, nr, x, ldx, p, ldp, len, y, ldy);
 }
 
-// y[:, n0:n1) (ld N) = x·W[n0:n1)ᵀ for m activation rows; panel holds kPanelRows × kPanelCols.
-template <class V, WeightFormat Fmt>
-void gemm(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
-          const float* lut, float* y, float* panel) {
-  const int64_t n_all = w.n, k = w.k;
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t n = n0; n < n1; ++n) y[i * n_all + n] = 0.0f;
-  for (int64_t nb0 = n0; nb0 < n1; nb0 += kPanelRows) {
-    const int64_t nb = smaller(kPanelRows, n1 - nb0);
-    for (int64_t kb0 = 0; kb0 < k; kb0 += kPanelCols) {
-      const int64_t len = smaller(kPanelCols, k - kb0);
-      decode_panel<V, Fmt>(w, nb0, nb, kb0, kb0 + len, lut, panel);
-      for (int64_t i0 = 0; i0 < m; i0 += V::kMr) {
-        const int64_t mr = smaller(V::kMr, m - i0);
-        for (int64_t j0 = 0; j0 < nb; j0 += V::kNr)
-          dot_tile_mn<V>(mr, smaller(V::kNr, nb - j0), xp + i0 * k + kb0, k, panel + j0 * len, len,
-                         len, y + i0 * n_all + nb0 + j0, n_all);
-      }
-    }
-  }
-}
-
 // The panel of decode_panel, transposed: out[(c − c0)·kPanelRows + r] = W[r0 + r, c] (scales
 // applied; rows past `rows` are zero), so one column's kPanelRows weights are consecutive.
 // Decodes W rows × 32 columns at a time and transposes each W × W block in registers.
@@ -311,10 +289,12 @@ void kmajor_tile_m(int64_t mr, const float* x, int64_t ldx, const float* p, int6
   if constexpr (MR > 1) kmajor_tile_m<V, MR - 1>(mr, x, ldx, p, len, y, ldy, nb);
 }
 
-// gemm() through the K-major panel and the outer-product tile (kOuterMinRows rows and up).
-template <class V, WeightFormat Fmt>
-void gemm_outer(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
-                const float* lut, float* y, float* panel) {
+// y[:, n0:n1) (ld N) = x·W[n0:n1)ᵀ for m activation rows; panel holds kPanelRows × kPanelCols.
+// KMajor: the K-major panel and the outer-product tile (kOuterMinRows rows and up, AVX-512),
+// else the row-major panel and the dot-product tile.
+template <class V, WeightFormat Fmt, bool KMajor>
+void gemm_panels(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
+                 const float* lut, float* y, float* panel) {
   const int64_t n_all = w.n, k = w.k;
   for (int64_t i = 0; i < m; ++i)
     for (int64_t n = n0; n < n1; ++n) y[i * n_all + n] = 0.0f;
@@ -322,10 +302,20 @@ void gemm_outer(const float* xp, int64_t m, const PackedWeightView& w, int64_t n
     const int64_t nb = smaller(kPanelRows, n1 - nb0);
     for (int64_t kb0 = 0; kb0 < k; kb0 += kPanelCols) {
       const int64_t len = smaller(kPanelCols, k - kb0);
-      decode_panel_kmajor<V, Fmt>(w, nb0, nb, kb0, kb0 + len, lut, panel);
-      for (int64_t i0 = 0; i0 < m; i0 += V::kKMajorMr)
-        kmajor_tile_m<V>(smaller(V::kKMajorMr, m - i0), xp + i0 * k + kb0, k, panel, len,
-                         y + i0 * n_all + nb0, n_all, nb);
+      const float* x = xp + kb0;
+      float* yb = y + nb0;
+      if constexpr (KMajor) {
+        decode_panel_kmajor<V, Fmt>(w, nb0, nb, kb0, kb0 + len, lut, panel);
+        for (int64_t i0 = 0; i0 < m; i0 += V::kKMajorMr)
+          kmajor_tile_m<V>(smaller(V::kKMajorMr, m - i0), x + i0 * k, k, panel, len,
+                           yb + i0 * n_all, n_all, nb);
+      } else {
+        decode_panel<V, Fmt>(w, nb0, nb, kb0, kb0 + len, lut, panel);
+        for (int64_t i0 = 0; i0 < m; i0 += V::kMr)
+          for (int64_t j0 = 0; j0 < nb; j0 += V::kNr)
+            dot_tile_mn<V>(smaller(V::kMr, m - i0), smaller(V::kNr, nb - j0), x + i0 * k, k,
+                           panel + j0 * len, len, len, yb + i0 * n_all + j0, n_all);
+      }
     }
   }
 }
@@ -360,14 +350,15 @@ void gemv_any(const float* xp, const PackedWeightView& w, int64_t n0, int64_t n1
 template <class V>
 void gemm_any(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
               const float* lut, float* y, float* panel) {
-  with_format(w.format, [&]<WeightFormat F>() { gemm<V, F>(xp, m, w, n0, n1, lut, y, panel); });
+  with_format(w.format,
+              [&]<WeightFormat F>() { gemm_panels<V, F, false>(xp, m, w, n0, n1, lut, y, panel); });
 }
 
 template <class V>
 void gemm_outer_any(const float* xp, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
                     const float* lut, float* y, float* panel) {
   with_format(w.format,
-              [&]<WeightFormat F>() { gemm_outer<V, F>(xp, m, w, n0, n1, lut, y, panel); });
+              [&]<WeightFormat F>() { gemm_panels<V, F, true>(xp, m, w, n0, n1, lut, y, panel); });
 }
 
 }  // namespace
