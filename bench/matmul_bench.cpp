@@ -49,12 +49,16 @@ struct OurMethod {
   int64_t group;
   bool symmetric;
 };
-const OurMethod kOurs[] = {
-    {"fp16", "fp16", 0, true},         {"bf16", "bf16", 0, true},
-    {"fp8-e4m3", "fp8-e4m3", 0, true}, {"fp8-e5m2", "fp8-e5m2", 0, true},
-    {"int8", "int8", 0, true},         {"int8-dynamic", "int8-dynamic", 0, true},
-    {"int4-g128", "int4", 128, true},  {"int4-asym-g128", "int4", 128, false},
-    {"nf4-g64", "nf4", 64, true}};
+const OurMethod kOurs[] = {{"fp16", "fp16", 0, true},
+                           {"bf16", "bf16", 0, true},
+                           {"fp8-e4m3", "fp8-e4m3", 0, true},
+                           {"fp8-e5m2", "fp8-e5m2", 0, true},
+                           {"int8", "int8", 0, true},
+                           {"int8-dynamic", "int8-dynamic", 0, true},
+                           {"int4-g128", "int4", 128, true},
+                           {"int4-asym-g128", "int4", 128, false},
+                           {"int4-dynamic-g128", "int4-dynamic", 128, true},
+                           {"nf4-g64", "nf4", 64, true}};
 
 constexpr int64_t kColdBytes = int64_t{192} << 20;
 

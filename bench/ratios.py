@@ -92,6 +92,8 @@ def targets(context, cases):
             checks.append((f"int8 vs FP32, {where}", ratio(fp32, ours("int8-dynamic")), 3.0))
             checks.append((f"int8 vs onednn, {where}", ratio(onednn, ours("int8-dynamic")), 2.0))
             checks.append((f"int4 g128 vs FP32, {where}", ratio(fp32, ours("int4-g128")), 5.0))
+            checks.append((f"int4 g128 W4A8 (int4-dynamic) vs FP32, {where}",
+                           ratio(fp32, ours("int4-dynamic-g128")), 5.0))
             if cache == "cold" and bandwidth:
                 e = providers.get("ours:int8-dynamic")
                 if e:

@@ -142,7 +142,8 @@ void check_values(const json& o, const std::string& where) {
 
 const std::vector<std::string>& quantize_methods() {
   static const std::vector<std::string> methods = {
-      "fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int8-dynamic", "int8-static", "int4", "nf4"};
+      "fp16",         "bf16",        "fp8-e4m3", "fp8-e5m2",     "int8",
+      "int8-dynamic", "int8-static", "int4",     "int4-dynamic", "nf4"};
   return methods;
 }
 

@@ -1,12 +1,14 @@
 #include "nn/quantized_layer.h"
 
 #include <cstring>
+#include <vector>
 
 #include "core/error.h"
 #include "core/group_quant.h"
 #include "core/int_grid.h"
 #include "core/minifloat.h"
 #include "kernels/dequant/dequantize.h"
+#include "kernels/gemm_q4_u8/gemm_q4_u8.h"
 #include "kernels/gemm_u8s8/gemm_u8s8.h"
 #include "kernels/matmul/matmul.h"
 #include "nn/matmul_layer_forward.h"
@@ -62,8 +64,14 @@ QuantizedLayer::QuantizedLayer(const CompressibleLayer& dense, const QuantizeOpt
   if (!is_nibble_format(options_.format)) options_.group = 0;
   QZ_CHECK(!is_nibble_format(options_.format) || options_.group >= 1,
            "[quantize] group size must be positive");
-  QZ_CHECK(options_.activations == ActivationQuant::None || options_.format == WeightFormat::I8,
-           "[quantize] int8 activations need int8 weights");
+  const bool w4a8 =
+      options_.activations == ActivationQuant::DynamicInt8 &&
+      (options_.format == WeightFormat::Q4Sym || options_.format == WeightFormat::Q4Asym);
+  QZ_CHECK(
+      options_.activations == ActivationQuant::None || options_.format == WeightFormat::I8 || w4a8,
+      "[quantize] int8 activations need int8 weights, or int4-sym/int4-asym ones with "
+      "dynamic activations (int4-dynamic); not {}",
+      kernels::weight_format_name(options_.format));
 }
 
 void QuantizedLayer::allocate() {
@@ -230,9 +238,10 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json&
   const std::string format = scheme.at("format").get<std::string>();
   const std::string acts = scheme.value("activations", std::string("none"));
   const bool int4 = format == "int4-sym" || format == "int4-asym" || format == "int4-f16zero";
+  std::string method = acts == "none" ? (int4 ? std::string("int4") : format) : acts;
+  if (int4 && acts == "int8-dynamic") method = "int4-dynamic";
   QuantizeOptions o =
-      options_for_method(acts == "none" ? (int4 ? std::string("int4") : format) : acts,
-                         scheme.value("group", int64_t{128}), format == "int4-sym");
+      options_for_method(method, scheme.value("group", int64_t{128}), format == "int4-sym");
   if (format == "int4-f16zero") o.format = WeightFormat::Q4F16Zero;
   if (scheme.contains("bits"))  // checked in after_load, where the file's name is known
     o.bits = scheme["bits"].is_number_integer() ? scheme["bits"].get<int>() : -1;
@@ -273,9 +282,25 @@ torch::Tensor QuantizedLayer::dense_weight() const {
 
 void QuantizedLayer::prepare_int8() {
   if (row_sums_.defined()) return;
+  if (is_nibble_format(options_.format)) {  // int4-dynamic: the zero-point offsets per row
+    kernels::Q4Weights w = q4_weights();
+    row_sums_ = torch::empty({out_});
+    kernels::q4_row_offsets(w, row_sums_.data_ptr<float>());
+    return;
+  }
   float_scales_ = scales_.to(torch::kFloat32).contiguous();
   row_sums_ = torch::empty({out_}, torch::kInt32);
   kernels::weight_row_sums_ref(codes_.data_ptr<int8_t>(), out_, k_, row_sums_.data_ptr<int32_t>());
+}
+
+kernels::Q4Weights QuantizedLayer::q4_weights() const {
+  return {codes_.data_ptr<uint8_t>(),
+          reinterpret_cast<const uint16_t*>(scales_.data_ptr()),
+          options_.format == WeightFormat::Q4Asym ? zeros_.data_ptr<uint8_t>() : nullptr,
+          nullptr,
+          out_,
+          k_,
+          options_.group};
 }
 
 const kernels::VnniPackedWeights* QuantizedLayer::packed_int8(int64_t m) {
@@ -294,21 +319,29 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
     return y;
   }
   prepare_int8();
-  auto xq = torch::empty({m, k_}, torch::kUInt8);
-  auto sx = torch::empty({m});
-  auto zx = torch::empty({m}, torch::kInt32);
+  // Plain buffers, not tensors: at batch 1 a small layer's product takes a few microseconds, as
+  // long as three tensor allocations and two element reads through the dispatcher.
+  thread_local std::vector<uint8_t> xq;
+  thread_local std::vector<float> sx;
+  thread_local std::vector<int32_t> zx;
+  xq.resize(static_cast<size_t>(m * k_));
+  sx.resize(static_cast<size_t>(m));
+  zx.resize(static_cast<size_t>(m));
   const bool per_row = options_.activations == ActivationQuant::DynamicInt8;
   if (per_row) {
-    kernels::quantize_rows_u8(x.data_ptr<float>(), m, k_, xq.data_ptr<uint8_t>(),
-                              sx.data_ptr<float>(), zx.data_ptr<int32_t>());
+    kernels::quantize_rows_u8(x.data_ptr<float>(), m, k_, xq.data(), sx.data(), zx.data());
   } else {
-    sx[0] = input_scale_[0];
-    zx[0] = input_zero_point_[0];
-    kernels::quantize_fixed_u8(x.data_ptr<float>(), m * k_, input_scale_[0].item<float>(),
-                               input_zero_point_[0].item<int32_t>(), xq.data_ptr<uint8_t>());
+    sx[0] = input_scale_.data_ptr<float>()[0];
+    zx[0] = input_zero_point_.data_ptr<int32_t>()[0];
+    kernels::quantize_fixed_u8(x.data_ptr<float>(), m * k_, sx[0], zx[0], xq.data());
   }
-  kernels::U8Activations xa{xq.data_ptr<uint8_t>(), sx.data_ptr<float>(), zx.data_ptr<int32_t>(),
-                            per_row, m};
+  const kernels::U8Activations xa{xq.data(), sx.data(), zx.data(), per_row, m};
+  if (is_nibble_format(options_.format)) {  // int4-dynamic (W4A8)
+    kernels::Q4Weights wa = q4_weights();
+    wa.row_offsets = row_sums_.data_ptr<float>();
+    kernels::gemm_q4u8_f32(xa, wa, fused, y.data_ptr<float>());
+    return y;
+  }
   kernels::S8Weights wa{codes_.data_ptr<int8_t>(),
                         float_scales_.data_ptr<float>(),
                         row_sums_.data_ptr<int32_t>(),
@@ -369,12 +402,15 @@ QuantizeOptions options_for_method(const std::string& method, int64_t group, boo
     o = {WeightFormat::I8, ActivationQuant::StaticInt8, group};
   else if (method == "int4")
     o.format = symmetric ? WeightFormat::Q4Sym : WeightFormat::Q4Asym;
+  else if (method == "int4-dynamic")
+    o = {symmetric ? WeightFormat::Q4Sym : WeightFormat::Q4Asym, ActivationQuant::DynamicInt8,
+         group};
   else if (method == "nf4")
     o.format = WeightFormat::NF4;
   else
     throw InputError(
         fmt::format("[quantize] unknown method '{}' (expected fp16, bf16, fp8-e4m3, fp8-e5m2, "
-                    "int8, int8-dynamic, int8-static, int4 or nf4)",
+                    "int8, int8-dynamic, int8-static, int4, int4-dynamic or nf4)",
                     method));
   return o;
 }

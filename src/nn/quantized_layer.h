@@ -19,6 +19,7 @@
 #pragma once
 
 #include "core/group_quant.h"
+#include "kernels/gemm_q4_u8/gemm_q4_u8.h"
 #include "kernels/gemm_u8s8/vnni_packed_weights.h"
 #include "kernels/weight_format.h"
 #include "nn/compressible_layer.h"
@@ -78,7 +79,10 @@ class QuantizedLayer : public CompressibleLayer {
   void store_codes(const GroupCodes& g);
   void copy_bias(const CompressibleLayer& dense);
   torch::Tensor matmul(const torch::Tensor& x2d);  // [M, K] → [M, N] + bias
-  void prepare_int8();  // weight row sums and f32 scales for the integer GEMM
+  // What the integer GEMMs derive from the weights once: int8 row sums and f32 scales, or
+  // int4-dynamic's zero-point row offsets (kernels::q4_row_offsets).
+  void prepare_int8();
+  kernels::Q4Weights q4_weights() const;  // int4-dynamic's view, row offsets not set
   // The codes in the VNNI layout, packed on the first GEMM that wants them (m rows).
   const kernels::VnniPackedWeights* packed_int8(int64_t m);
 
@@ -87,7 +91,7 @@ class QuantizedLayer : public CompressibleLayer {
   int64_t in_ = 0, out_ = 0, k_ = 0;
   QuantizeOptions options_;
   torch::Tensor codes_, scales_, zeros_, bias_, input_scale_, input_zero_point_;
-  torch::Tensor row_sums_, float_scales_;  // derived on first int8 use; not saved
+  torch::Tensor row_sums_, float_scales_;  // derived on first int8 use (prepare_int8); not saved
   kernels::VnniPackedWeights packed_;      // derived on first use by the VNNI kernel; not saved
 };
 

@@ -29,8 +29,8 @@ struct BuiltinModel {
 // kept at int8 until the accuracy budget holds.
 std::vector<std::string> demo_methods(bool quick) {
   if (quick) return {"int8-dynamic", "int4", "int4-mixed"};
-  return {"fp16",         "bf16",        "fp8-e4m3", "fp8-e5m2", "int8",
-          "int8-dynamic", "int8-static", "int4",     "nf4",      "int4-mixed"};
+  return {"fp16",        "bf16", "fp8-e4m3",     "fp8-e5m2", "int8",      "int8-dynamic",
+          "int8-static", "int4", "int4-dynamic", "nf4",      "int4-mixed"};
 }
 
 // Pruning, factorization and QAT, each with its fine-tuning, and a chain: recipes (README:

@@ -12,6 +12,7 @@ namespace qz::workflow {
 std::string fallback_method(const std::string& method) {
   if (method == "int4" || method == "nf4" || method == "fp8-e4m3" || method == "fp8-e5m2")
     return "int8";
+  if (method == "int4-dynamic") return "int8-dynamic";
   if (method == "int8" || method == "int8-dynamic" || method == "int8-static") return "fp16";
   return "fp32";
 }

@@ -30,9 +30,9 @@ double relative_error(const torch::Tensor& a, const torch::Tensor& b) {
 
 TEST(QuantizePass, EveryMethodOnEveryArchitectureStaysCloseToFp32) {
   const std::map<std::string, double> tolerance = {
-      {"fp16", 1e-3},        {"bf16", 1e-2}, {"fp8-e4m3", 0.08},
-      {"fp8-e5m2", 0.15},    {"int8", 0.02}, {"int8-dynamic", 0.03},
-      {"int8-static", 0.06}, {"int4", 0.35}, {"nf4", 0.35}};
+      {"fp16", 1e-3},         {"bf16", 1e-2},         {"fp8-e4m3", 0.08},    {"fp8-e5m2", 0.15},
+      {"int8", 0.02},         {"int8-dynamic", 0.03}, {"int8-static", 0.06}, {"int4", 0.35},
+      {"int4-dynamic", 0.35}, {"nf4", 0.35}};
   for (const std::string arch : {"mlp", "cnn", "transformer"}) {
     for (const auto& [method, tol] : tolerance) {
       auto m = model(arch);
@@ -50,6 +50,31 @@ TEST(QuantizePass, EveryMethodOnEveryArchitectureStaysCloseToFp32) {
       for (const auto& slot : m->layers())
         EXPECT_NE(slot.get()->scheme()["format"], "fp32") << slot.name();
       EXPECT_LT(relative_error(m->forward(x), reference), tol) << arch << " " << method;
+    }
+  }
+}
+
+TEST(QuantizePass, Int4DynamicIsInt4WithInt8Activations) {
+  // The same codes as int4 (same bytes, same scheme but for the activations); only the
+  // activations' rounding to uint8 per row separates the outputs.
+  for (const std::string arch : {"mlp", "cnn", "transformer"}) {
+    for (bool symmetric : {true, false}) {
+      auto weight_only = model(arch), w4a8 = model(arch);
+      const auto x = inputs(arch);
+      QuantizePlan plan;
+      plan.method = "int4";
+      plan.symmetric = symmetric;
+      const auto a = quantize_model(*weight_only, plan, {});
+      plan.method = "int4-dynamic";
+      const auto b = quantize_model(*w4a8, plan, {});
+      for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].weight_bytes, b[i].weight_bytes);
+      const auto scheme = w4a8->layers()[0].get()->scheme();
+      EXPECT_EQ(scheme["activations"], "int8-dynamic");
+      EXPECT_EQ(scheme["format"], symmetric ? "int4-sym" : "int4-asym");
+      torch::NoGradGuard g;
+      const double diff = relative_error(w4a8->forward(x), weight_only->forward(x));
+      EXPECT_GT(diff, 0.0) << arch;  // the activations really are quantized
+      EXPECT_LT(diff, 0.03) << arch << (symmetric ? " sym" : " asym");
     }
   }
 }
@@ -96,8 +121,8 @@ TEST(QuantizePass, SavedFilesReloadBitIdenticalWithTheirSchemes) {
   const fs::path dir = fs::temp_directory_path() / ("qz_qpass_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   for (const std::string arch : {"cnn", "transformer"}) {
-    for (const std::string method :
-         {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8-dynamic", "int8-static", "int4", "nf4"}) {
+    for (const std::string method : {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8-dynamic",
+                                     "int8-static", "int4", "int4-dynamic", "nf4"}) {
       auto m = model(arch);
       const auto x = inputs(arch, 8);
       QuantizePlan plan;

@@ -46,7 +46,7 @@ void packed_tile(const U8Activations& x, const S8Weights& w, int64_t i0, int64_t
   for (int64_t q = 0; q < full; ++q) {
     const __m512i w0 = _mm512_load_si512(panel + q * 128);
     const __m512i w1 = _mm512_load_si512(panel + q * 128 + 64);
-    _mm_prefetch(reinterpret_cast<const char*>(panel + q * 128) + 2048, _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(panel + q * 128) + 8192, _MM_HINT_T0);
 #pragma GCC unroll 8
     for (int i = 0; i < R; ++i) {
       const __m512i a = broadcast_quad(xr + i * k + q * 4);

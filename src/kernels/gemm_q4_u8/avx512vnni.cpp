@@ -1,0 +1,147 @@
+// The W4A8 GEMM compiled for avx512vnni (flags set on this file alone in CMakeLists.txt).
+//
+// Per activation row and R output rows at a time (sharing the activation loads), each 64-byte
+// weight load holds kQ4Block columns: `and 0x0F` gives the even columns' codes and a 4-bit
+// shift the odd ones', and two vpdpbusd against the permuted activations leave in lane l the
+// exact Σ q·xq over columns 8l .. 8l+7. Groups of 32 and 64 take their FP16 scales per lane
+// (vpermps from the block's 4 or 2 scales); larger groups gather whole blocks in int32 and
+// scale once per group. The zero-point terms take one vector step per 16 groups; the K % 128
+// tail is scalar.
+#include <immintrin.h>
+
+#include "kernels/gemm_q4_u8/gemm_q4_u8_isa.h"
+#include "kernels/gemm_q4_u8/q4_codes.h"
+
+namespace qz::kernels {
+namespace {
+
+constexpr int kRows = 4;  // output rows sharing each activation load
+
+inline float hsum(__m512 v) {
+  __m256 t = _mm256_add_ps(_mm512_castps512_ps256(v),
+                           _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+}
+
+// How the kQ4Block blocks meet the groups, worked out once per call (no division per row).
+struct GroupWalk {
+  explicit GroupWalk(const Q4Weights& w)
+      : groups(w.groups()),
+        blocks(w.k / kQ4Block),
+        row_bytes((w.k + 1) / 2),
+        first_tail_group(w.k % kQ4Block == 0 ? w.groups() : blocks * kQ4Block / w.group),
+        per_block(w.group < kQ4Block ? kQ4Block / w.group : 0),
+        blocks_per_group(w.group >= kQ4Block ? w.group / kQ4Block : 0),
+        lane_group(w.group == 32
+                       ? _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3)
+                       : _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1)) {}
+  int64_t groups, blocks, row_bytes;
+  int64_t first_tail_group;  // the first group with columns past the last full block
+  int64_t per_block;         // groups in one block (groups of 32 or 64), else 0
+  int64_t blocks_per_group;  // blocks in one group (groups of kQ4Block or more), else 0
+  __m512i lane_group;        // lane l's group within the block (groups of 32 or 64)
+};
+
+// Lane l's scale for a block whose first group is g0 (groups of 32 or 64).
+inline __m512 lane_scales(const uint16_t* row_scales, int64_t g0, const GroupWalk& walk) {
+  const __m128i h =
+      _mm_maskz_loadu_epi16(static_cast<__mmask8>((1u << walk.per_block) - 1u), row_scales + g0);
+  return _mm512_permutexvar_ps(walk.lane_group, _mm512_castps256_ps512(_mm256_cvtph_ps(h)));
+}
+
+// y[i, n .. n+R) for activation row i.
+template <int R>
+void q4_rows(const Q4Activations& xa, const Q4Weights& w, const GroupWalk& walk, int64_t i,
+             int64_t n, float* y) {
+  const U8Activations& x = *xa.x;
+  const int64_t k = w.k, group = w.group, groups = walk.groups, row_bytes = walk.row_bytes;
+  const int64_t blocks = walk.blocks;
+  const uint8_t* xr = xa.xperm + i * k;
+  const __m512i nibble = _mm512_set1_epi8(0x0F);
+  __m512 acc[R];
+  __m512i pending[R];  // int32 sums of the current group (groups of kQ4Block and more)
+  for (int r = 0; r < R; ++r) {
+    acc[r] = _mm512_setzero_ps();
+    pending[r] = _mm512_setzero_si512();
+  }
+  int64_t g = 0, blocks_left = walk.blocks_per_group;  // the current large group
+  for (int64_t b = 0; b < blocks; ++b) {
+    const __m512i xe = _mm512_loadu_si512(xr + b * kQ4Block);
+    const __m512i xo = _mm512_loadu_si512(xr + b * kQ4Block + kQ4Block / 2);
+    const bool group_ends = walk.per_block == 0 && (blocks_left == 1 || b + 1 == blocks);
+    for (int r = 0; r < R; ++r) {
+      const uint8_t* codes = w.packed + (n + r) * row_bytes + b * (kQ4Block / 2);
+      // Batch 1 streams the weights: fetch the same bytes of the next R rows ahead.
+      _mm_prefetch(reinterpret_cast<const char*>(codes + R * row_bytes), _MM_HINT_T0);
+      const __m512i wv = _mm512_loadu_si512(codes);
+      const __m512i lo = _mm512_and_si512(wv, nibble);
+      const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(wv, 4), nibble);
+      __m512i d = _mm512_dpbusd_epi32(_mm512_setzero_si512(), xe, lo);
+      d = _mm512_dpbusd_epi32(d, xo, hi);
+      const uint16_t* row_scales = w.scales + (n + r) * groups;
+      if (walk.per_block != 0) {
+        acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d),
+                                 lane_scales(row_scales, b * walk.per_block, walk), acc[r]);
+        continue;
+      }
+      pending[r] = _mm512_add_epi32(pending[r], d);
+      if (group_ends) {
+        acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(pending[r]),
+                                 _mm512_set1_ps(_cvtsh_ss(row_scales[g])), acc[r]);
+        pending[r] = _mm512_setzero_si512();
+      }
+    }
+    if (walk.per_block == 0 && --blocks_left == 0) {
+      blocks_left = walk.blocks_per_group;
+      ++g;
+    }
+  }
+  // The zero-point terms: −zx·row_offset − Σ_g s·z·xsum_g, 16 groups at a time; then the
+  // K % kQ4Block tail's Σ q·xq, scalar.
+  const uint8_t* xq = x.xq + i * k;
+  const int32_t* xsums = xa.xsums + i * groups;
+  const int64_t tail = blocks * kQ4Block;
+  for (int r = 0; r < R; ++r) {
+    const int64_t row = (n + r) * groups;
+    __m512 zterms = _mm512_setzero_ps();
+    for (int64_t g = 0; g < groups; g += 16) {
+      const int64_t lanes = groups - g < 16 ? groups - g : 16;
+      const __mmask16 mask = static_cast<__mmask16>((1u << lanes) - 1u);
+      const __m512 s = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(mask, w.scales + row + g));
+      const __m512 z = w.zeros == nullptr ? _mm512_set1_ps(8.0f)
+                                          : _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(
+                                                _mm_maskz_loadu_epi8(mask, w.zeros + row + g)));
+      const __m512 xs = _mm512_cvtepi32_ps(_mm512_maskz_loadu_epi32(mask, xsums + g));
+      zterms = _mm512_fmadd_ps(_mm512_mul_ps(s, z), xs, zterms);
+    }
+    float extra = -static_cast<float>(x.zero[i]) * w.row_offsets[n + r];
+    const uint8_t* codes = w.packed + (n + r) * row_bytes;
+    for (int64_t g = walk.first_tail_group; g < groups; ++g) {
+      const int64_t g0 = g * group > tail ? g * group : tail,
+                    g1 = (g + 1) * group < k ? (g + 1) * group : k;
+      int32_t dot = 0;
+      for (int64_t c = g0; c < g1; ++c) dot += q4_code(codes, c) * static_cast<int32_t>(xq[c]);
+      extra += _cvtsh_ss(w.scales[row + g]) * static_cast<float>(dot);
+    }
+    y[i * w.n + n + r] = x.scale[i] * (hsum(_mm512_sub_ps(acc[r], zterms)) + extra);
+  }
+}
+
+void gemm_q4u8(const Q4Activations& xa, const Q4Weights& w, int64_t n0, int64_t n1, float* y) {
+  const GroupWalk walk(w);
+  int64_t n = n0;
+  for (; n + kRows <= n1; n += kRows)
+    for (int64_t i = 0; i < xa.x->m; ++i) q4_rows<kRows>(xa, w, walk, i, n, y);
+  for (; n < n1; ++n)
+    for (int64_t i = 0; i < xa.x->m; ++i) q4_rows<1>(xa, w, walk, i, n, y);
+}
+
+}  // namespace
+
+GemmQ4U8Range q4_u8_f32_gemm__avx512vnni() {
+  return &gemm_q4u8;
+}
+
+}  // namespace qz::kernels

@@ -1,0 +1,65 @@
+#include "kernels/gemm_q4_u8/gemm_q4_u8.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "core/thread_pool.h"
+#include "kernels/gemm_q4_u8/gemm_q4_u8_isa.h"
+
+namespace qz::kernels {
+
+namespace {
+
+// Output features per parallel chunk, and multiply-adds at least (about a microsecond): a
+// small layer at batch 1 runs faster on one thread than it takes to hand half of it over.
+constexpr int64_t kOutputGrain = 16;
+constexpr int64_t kMinChunkMacs = int64_t{1} << 18;
+
+void prepare_activations(const U8Activations& x, const Q4Weights& w, std::vector<uint8_t>& xperm,
+                         std::vector<int32_t>& xsums) {
+  const int64_t k = w.k, groups = w.groups(), full = k / kQ4Block * kQ4Block;
+  xperm.resize(static_cast<size_t>(x.m * k));
+  xsums.assign(static_cast<size_t>(x.m * groups), 0);
+  for (int64_t i = 0; i < x.m; ++i) {
+    const uint8_t* src = x.xq + i * k;
+    uint8_t* dst = xperm.data() + i * k;
+    for (int64_t c0 = 0; c0 < full; c0 += kQ4Block)
+      for (int64_t j = 0; j < kQ4Block / 2; ++j) {
+        dst[c0 + j] = src[c0 + 2 * j];
+        dst[c0 + kQ4Block / 2 + j] = src[c0 + 2 * j + 1];
+      }
+    std::copy(src + full, src + k, dst + full);
+    for (int64_t g = 0; g < groups; ++g) {
+      int32_t sum = 0;
+      for (int64_t c = g * w.group; c < std::min(k, (g + 1) * w.group); ++c) sum += src[c];
+      xsums[i * groups + g] = sum;
+    }
+  }
+}
+
+}  // namespace
+
+void gemm_q4u8_f32_on(Isa isa, const U8Activations& x, const Q4Weights& w, const Epilogue& e,
+                      float* y) {
+  if (isa != Isa::Avx512 || !q4u8_fast_group(w.group) || !x.per_row) {
+    gemm_q4u8_f32_ref(x, w, e, y);
+    return;
+  }
+  thread_local std::vector<uint8_t> xperm;
+  thread_local std::vector<int32_t> xsums;
+  prepare_activations(x, w, xperm, xsums);
+  const Q4Activations xa{&x, xperm.data(), xsums.data()};
+  const GemmQ4U8Range range = q4_u8_f32_gemm__avx512vnni();
+  const int64_t grain =
+      std::max<int64_t>(kOutputGrain, kMinChunkMacs / std::max<int64_t>(1, x.m * w.k));
+  parallel_for(w.n, grain, [&](int64_t n0, int64_t n1) {
+    range(xa, w, n0, n1, y);
+    apply_epilogue(e, y, x.m, w.n, n0, n1);
+  });
+}
+
+void gemm_q4u8_f32(const U8Activations& x, const Q4Weights& w, const Epilogue& e, float* y) {
+  gemm_q4u8_f32_on(active_isa(), x, w, e, y);
+}
+
+}  // namespace qz::kernels

@@ -1,0 +1,32 @@
+// The entry the AVX-512 VNNI source file provides (internal to kernels/gemm_q4_u8/).
+#pragma once
+
+#include "kernels/gemm_q4_u8/gemm_q4_u8.h"
+
+namespace qz::kernels {
+
+// Columns per 64-byte weight load: low nibbles are the even ones, high nibbles the odd ones.
+constexpr int64_t kQ4Block = 128;
+
+// The activations as the kernel reads them, prepared once per call (gemm_q4_u8.cpp):
+// xperm [M, K]: each full kQ4Block block as (even columns, odd columns), the tail as it is;
+// xsums [M, groups]: Σ of each row's codes over each weight group.
+struct Q4Activations {
+  const U8Activations* x = nullptr;
+  const uint8_t* xperm = nullptr;
+  const int32_t* xsums = nullptr;
+};
+
+// y[:, n0:n1) without the epilogue. Call only on a CPU with AVX-512 VNNI and for a group the
+// kernel takes (q4u8_fast_group).
+using GemmQ4U8Range = void (*)(const Q4Activations& x, const Q4Weights& w, int64_t n0, int64_t n1,
+                               float* y);
+
+GemmQ4U8Range q4_u8_f32_gemm__avx512vnni();
+
+// Whether the fast kernel handles this group size: 32, 64 or a multiple of kQ4Block.
+inline bool q4u8_fast_group(int64_t group) {
+  return group == 32 || group == 64 || (group > 0 && group % kQ4Block == 0);
+}
+
+}  // namespace qz::kernels
