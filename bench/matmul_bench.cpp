@@ -29,6 +29,7 @@
 #include "core/memory_bandwidth.h"
 #include "core/thread_pool.h"
 #include "kernels/isa.h"
+#include "kernels/peak/peak.h"
 #include "nn/dense_layers.h"
 #include "nn/quantized_layer.h"
 
@@ -260,6 +261,9 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("isa", qz::kernels::isa_name(qz::kernels::active_isa()));
   benchmark::AddCustomContext("memory_read_gbs",
                               fmt::format("{:.1f}", qz::measure_read_bandwidth_gbs()));
+  const qz::kernels::ComputePeak peak = qz::kernels::measure_compute_peak();
+  benchmark::AddCustomContext("int8_peak_gops", fmt::format("{:.0f}", peak.int8_gops));
+  benchmark::AddCustomContext("fp32_peak_gflops", fmt::format("{:.0f}", peak.fp32_gflops));
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

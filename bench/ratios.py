@@ -112,6 +112,26 @@ def targets(context, cases):
     return lines
 
 
+def ceilings(context, cases):
+    """How far the int8 targets against onednn can go at all: the core's measured vpdpbusd peak
+    (times the thread count) over onednn's rate is the largest speed-up any kernel could show."""
+    peak = float(context.get("int8_peak_gops", "0") or 0)
+    if not peak:
+        return ["(no int8 peak measured on this CPU)"]
+    lines = ["| case | onednn GOP/s | ours GOP/s | share of peak (onednn / ours) "
+             "| largest possible ratio to onednn |", "|---|---:|---:|---|---:|"]
+    for (threads, n, k, m, cache), providers in sorted(cases.items()):
+        onednn, ours = providers.get("torch:int8-onednn"), providers.get("ours:int8-dynamic")
+        if m < 8 or not onednn or not ours:
+            continue
+        limit = peak * threads
+        a, b = onednn["FLOPS"] / 1e9, ours["FLOPS"] / 1e9
+        lines.append(f"| N={n} K={k} M={m} t={threads} | {a:.0f} | {b:.0f} | "
+                     f"{a / limit:.0%} / {b / limit:.0%} | {limit / a:.2f}x |")
+    return [f"int8 peak {peak:.0f} GOP/s per thread (vpdpbusd, measured at start-up), "
+            f"FP32 peak {context.get('fp32_peak_gflops', '?')} GFLOP/s", ""] + lines
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -122,7 +142,8 @@ def main(argv):
         print(f"ratios.py: {argv[1]}: {e}", file=sys.stderr)
         return 2
     cases = group_cases(medians)
-    text = "\n".join(tables(context, cases) + ["## Targets", ""] + targets(context, cases)) + "\n"
+    text = "\n".join(tables(context, cases) + ["## Targets", ""] + targets(context, cases) +
+                     ["", "## Ceilings", ""] + ceilings(context, cases)) + "\n"
     if "--markdown" in argv:
         with open(argv[argv.index("--markdown") + 1], "w") as f:
             f.write(text)

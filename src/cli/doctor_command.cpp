@@ -1,5 +1,5 @@
 // quantize doctor [--json]: CPU features, BLAS and its kernel, our kernels' ISA level, threads,
-// measured FP32 GEMM GFLOP/s and memory read GB/s.
+// measured FP32 GEMM GFLOP/s, memory read GB/s and the core's int8 and FP32 arithmetic peaks.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -36,6 +36,11 @@ void run_doctor(const DoctorArgs& a) {
              j["measured"]["fp32_gemm_gflops_1024"].get<double>());
   fmt::print("memory     {:.1f} GB/s read, one thread (512 MiB, median)\n",
              j["measured"]["memory_read_gbs_1thread"].get<double>());
+  fmt::print(
+      "peak       {:.0f} GOP/s int8 (vpdpbusd), {:.0f} GFLOP/s fp32 (FMA), one thread; 0: "
+      "no such instruction\n",
+      j["measured"]["int8_peak_gops_1thread"].get<double>(),
+      j["measured"]["fp32_peak_gflops_1thread"].get<double>());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "core/thread_pool.h"
 #include "kernels/isa.h"
+#include "kernels/peak/peak.h"
 
 #include <algorithm>
 #include <chrono>
@@ -55,8 +56,11 @@ SystemReport probe_system(bool measure) {
                   {"kernels", compute_pool().threads()},
                   {"OMP_WAIT_POLICY", wait ? wait : ""}};
   if (measure) {
+    const kernels::ComputePeak peak = kernels::measure_compute_peak();
     j["measured"] = {{"fp32_gemm_gflops_1024", measure_gemm_gflops()},
-                     {"memory_read_gbs_1thread", measure_read_bandwidth_gbs()}};
+                     {"memory_read_gbs_1thread", measure_read_bandwidth_gbs()},
+                     {"int8_peak_gops_1thread", peak.int8_gops},
+                     {"fp32_peak_gflops_1thread", peak.fp32_gflops}};
   }
   return report;
 }

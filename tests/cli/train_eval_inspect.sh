@@ -60,5 +60,9 @@ assert all(0 < v["median"] <= v["p90"] for v in b["latency_ms"].values()), b
 d = json.load(open("doctor.json"))
 assert d["blas"]["full_speed"], d["blas"]
 assert d["measured"]["fp32_gemm_gflops_1024"] > 0
+# The FP32 FMA peak bounds any FP32 GEMM; the int8 peak is there with AVX-512 VNNI.
+assert d["measured"]["fp32_peak_gflops_1thread"] > 0, d["measured"]
+if d["kernels"]["isa"] == "avx512":
+    assert d["measured"]["int8_peak_gops_1thread"] > d["measured"]["fp32_peak_gflops_1thread"]
 print("1 passed, 0 failed")
 PY

@@ -11,19 +11,12 @@
 
 #include "kernels/gemm_q4_u8/gemm_q4_u8_isa.h"
 #include "kernels/gemm_q4_u8/q4_codes.h"
+#include "kernels/simd/avx512.h"
 
 namespace qz::kernels {
 namespace {
 
 constexpr int kRows = 4;  // output rows sharing each activation load
-
-inline float hsum(__m512 v) {
-  __m256 t = _mm256_add_ps(_mm512_castps512_ps256(v),
-                           _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
-}
 
 // How the kQ4Block blocks meet the groups, worked out once per call (no division per row).
 struct GroupWalk {
@@ -125,7 +118,7 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, const GroupWalk& walk,
       for (int64_t c = g0; c < g1; ++c) dot += q4_code(codes, c) * static_cast<int32_t>(xq[c]);
       extra += _cvtsh_ss(w.scales[row + g]) * static_cast<float>(dot);
     }
-    y[i * w.n + n + r] = x.scale[i] * (hsum(_mm512_sub_ps(acc[r], zterms)) + extra);
+    y[i * w.n + n + r] = x.scale[i] * (simd::Avx512::sum(_mm512_sub_ps(acc[r], zterms)) + extra);
   }
 }
 

@@ -1,0 +1,28 @@
+// The measured arithmetic peaks: present exactly where the ISA has the instruction, and the
+// int8 dot product retires more operations than the FP32 FMA (64 multiply-adds per vpdpbusd
+// against 16 per FMA).
+#include <gtest/gtest.h>
+
+#include "kernels/peak/peak.h"
+
+namespace qz::kernels {
+namespace {
+
+TEST(ComputePeak, MeasuredWhereTheIsaHasTheInstruction) {
+  for (Isa isa : supported_isas()) {
+    const ComputePeak p = measure_compute_peak(isa);
+    if (isa == Isa::Ref) {
+      EXPECT_EQ(p.fp32_gflops, 0.0);
+      EXPECT_EQ(p.int8_gops, 0.0);
+      continue;
+    }
+    EXPECT_GT(p.fp32_gflops, 1.0) << isa_name(isa);
+    if (isa == Isa::Avx512)
+      EXPECT_GT(p.int8_gops, p.fp32_gflops) << "int8 " << p.int8_gops << " fp32 " << p.fp32_gflops;
+    else
+      EXPECT_EQ(p.int8_gops, 0.0) << isa_name(isa);
+  }
+}
+
+}  // namespace
+}  // namespace qz::kernels
