@@ -66,8 +66,8 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, const GroupWalk& walk,
     const bool group_ends = walk.per_block == 0 && (blocks_left == 1 || b + 1 == blocks);
     for (int r = 0; r < R; ++r) {
       const uint8_t* codes = w.packed + (n + r) * row_bytes + b * (kQ4Block / 2);
-      // Batch 1 streams the weights: fetch the same bytes of the next R rows ahead.
-      _mm_prefetch(reinterpret_cast<const char*>(codes + R * row_bytes), _MM_HINT_T0);
+      // Batch 1 streams the weights: fetch the same bytes two row blocks (2R rows) ahead.
+      _mm_prefetch(reinterpret_cast<const char*>(codes + 2 * R * row_bytes), _MM_HINT_T0);
       const __m512i wv = _mm512_loadu_si512(codes);
       const __m512i lo = _mm512_and_si512(wv, nibble);
       const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(wv, 4), nibble);
