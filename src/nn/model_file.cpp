@@ -109,7 +109,11 @@ ModelFile load_model(const std::string& path) {
                fmt_name);
       factory = it->second;
     }
-    slot->replace(factory(scheme, *slot->get()));
+    try {
+      slot->replace(factory(scheme, *slot->get()));
+    } catch (const InputError& e) {  // the scheme's own complaint, placed in the file
+      throw InputError(fmt::format("[model] {}: layer '{}': {}", path, name, e.what()));
+    }
   }
 
   // Every model tensor must be in the file with its dtype and shape; nothing else may be.

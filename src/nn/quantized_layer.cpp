@@ -48,6 +48,15 @@ const char* activation_name(ActivationQuant a) {
   return "none";
 }
 
+// A scheme's `activations` field; InputError for any other name.
+ActivationQuant activation_from_name(const std::string& name) {
+  for (ActivationQuant a :
+       {ActivationQuant::None, ActivationQuant::DynamicInt8, ActivationQuant::StaticInt8})
+    if (name == activation_name(a)) return a;
+  throw InputError(fmt::format(
+      "scheme field 'activations': expected none, int8-dynamic or int8-static, not '{}'", name));
+}
+
 std::vector<float> span_to_vector(const float* p, int64_t n) {
   return std::vector<float>(p, p + n);
 }
@@ -238,11 +247,12 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json&
   const std::string format = scheme.at("format").get<std::string>();
   const std::string acts = scheme.value("activations", std::string("none"));
   const bool int4 = format == "int4-sym" || format == "int4-asym" || format == "int4-f16zero";
-  std::string method = acts == "none" ? (int4 ? std::string("int4") : format) : acts;
-  if (int4 && acts == "int8-dynamic") method = "int4-dynamic";
-  QuantizeOptions o =
-      options_for_method(method, scheme.value("group", int64_t{128}), format == "int4-sym");
+  // The weights' format and the activations' grid are two fields: the constructor says which
+  // pairs the kernels take.
+  QuantizeOptions o = options_for_method(int4 ? std::string("int4") : format,
+                                         scheme.value("group", int64_t{128}), format == "int4-sym");
   if (format == "int4-f16zero") o.format = WeightFormat::Q4F16Zero;
+  o.activations = activation_from_name(acts);
   if (scheme.contains("bits"))  // checked in after_load, where the file's name is known
     o.bits = scheme["bits"].is_number_integer() ? scheme["bits"].get<int>() : -1;
   std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, o));
@@ -303,8 +313,8 @@ kernels::Q4Weights QuantizedLayer::q4_weights() const {
           options_.group};
 }
 
-const kernels::VnniPackedWeights* QuantizedLayer::packed_int8(int64_t m) {
-  if (!kernels::wants_packed_s8(kernels::active_isa(), m)) return nullptr;
+const kernels::VnniPackedWeights* QuantizedLayer::packed_int8() {
+  if (!kernels::wants_packed_s8(kernels::active_isa())) return nullptr;
   if (packed_.empty()) packed_ = kernels::VnniPackedWeights(codes_.data_ptr<int8_t>(), out_, k_);
   return &packed_;
 }
@@ -347,7 +357,7 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
                         row_sums_.data_ptr<int32_t>(),
                         out_,
                         k_,
-                        packed_int8(m)};
+                        packed_int8()};
   kernels::gemm_u8s8_f32(xa, wa, fused, y.data_ptr<float>());
   return y;
 }

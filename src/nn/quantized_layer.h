@@ -83,8 +83,8 @@ class QuantizedLayer : public CompressibleLayer {
   // int4-dynamic's zero-point row offsets (kernels::q4_row_offsets).
   void prepare_int8();
   kernels::Q4Weights q4_weights() const;  // int4-dynamic's view, row offsets not set
-  // The codes in the VNNI layout, packed on the first GEMM that wants them (m rows).
-  const kernels::VnniPackedWeights* packed_int8(int64_t m);
+  // The codes in the VNNI layout, packed on the first GEMM where the CPU runs that kernel.
+  const kernels::VnniPackedWeights* packed_int8();
 
   LayerKind kind_;
   ConvGeometry geometry_;

@@ -132,6 +132,22 @@ write("no-bias", kept, data=data)
 config = json.loads(header["__metadata__"]["config"])
 write("arch", edited(lambda h: h["__metadata__"].update(config=json.dumps(dict(config, arch="rnn")))))
 PY
+# Quantized layers whose schemes give int8 activations to weights no integer kernel takes, or
+# name an unknown activation grid.
+"$QZ" compress "$dir/model.safetensors" --method nf4 --out "$dir/nf4.safetensors" --quiet > /dev/null
+python3 - "$dir/nf4.safetensors" "$dir" <<'PY'
+import json, struct, sys
+raw = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", raw[:8])[0]
+header, body = json.loads(raw[8:8 + n]), raw[8 + n:]
+for name, acts in (("acts-pair", "int8-dynamic"), ("acts-name", "int9-dynamic")):
+    h = json.loads(json.dumps(header))
+    q = json.loads(h["__metadata__"]["quantization_config"])
+    q["layers"]["fc1"]["activations"] = acts
+    h["__metadata__"]["quantization_config"] = json.dumps(q)
+    text = json.dumps(h).encode()
+    open(f"{sys.argv[2]}/{name}.safetensors", "wb").write(struct.pack("<Q", len(text)) + text + body)
+PY
 printf '{"steps": [{"method": "int4", "grup": 64}]}' > "$dir/recipe-key.json"
 printf '{"steps": [{"method": "prune-magnitude", "sparsity": 1.5}]}' > "$dir/recipe-range.json"
 : > "$dir/empty.txt"
@@ -167,6 +183,8 @@ expect_bad "model: shape vs offsets" "shape.safetensors"   eval "$dir/shape.safe
 expect_bad "model: overlapping"      "overlap"             eval "$dir/overlap.safetensors"
 expect_bad "model: missing tensor"   "fc1.bias"            eval "$dir/no-bias.safetensors"
 expect_bad "model: unknown arch"     "unknown architecture 'rnn'" eval "$dir/arch.safetensors"
+expect_bad "model: nf4 with int8 activations" "layer 'fc1': [quantize] int8 activations need" eval "$dir/acts-pair.safetensors"
+expect_bad "model: unknown activations" "layer 'fc1': scheme field 'activations'" eval "$dir/acts-name.safetensors"
 expect_bad "recipe: wrong key"       "unknown field 'grup'" compress "$dir/model.safetensors" --recipe "$dir/recipe-key.json" --out "$dir/c10.safetensors"
 expect_bad "recipe: out of range"    "field 'sparsity'"    compress "$dir/model.safetensors" --recipe "$dir/recipe-range.json" --out "$dir/c11.safetensors"
 expect_bad "text: empty file"        "empty.txt: file is empty" train --arch transformer --data "text:$dir/empty.txt" --out "$dir/o13.safetensors"

@@ -5,15 +5,14 @@
 
 #include "core/thread_pool.h"
 #include "kernels/gemm_q4_u8/gemm_q4_u8_isa.h"
+#include "kernels/work_split.h"
 
 namespace qz::kernels {
 
 namespace {
 
-// Output features per parallel chunk, and multiply-adds at least (about a microsecond): a
-// small layer at batch 1 runs faster on one thread than it takes to hand half of it over.
+// Output features per parallel chunk, at the least.
 constexpr int64_t kOutputGrain = 16;
-constexpr int64_t kMinChunkMacs = int64_t{1} << 18;
 
 void prepare_activations(const U8Activations& x, const Q4Weights& w, std::vector<uint8_t>& xperm,
                          std::vector<int32_t>& xsums) {

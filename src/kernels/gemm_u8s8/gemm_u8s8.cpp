@@ -15,9 +15,6 @@ namespace {
 // more than the work.
 constexpr int64_t kQuantizeGrain = 16384;
 
-// Multiply-adds per parallel chunk of the packed GEMM (about a microsecond of vpdpbusd).
-constexpr int64_t kMinChunkMacs = int64_t{1} << 18;
-
 U8Quantizers quantizers_for(Isa isa) {
   if (isa == Isa::Avx2) return u8_quantizers__avx2();
   if (isa == Isa::Avx512) return u8_quantizers__avx512();
@@ -51,8 +48,8 @@ void quantize_fixed_u8(const float* x, int64_t count, float scale, int32_t zero,
   quantize_fixed_u8_on(active_isa(), x, count, scale, zero, xq);
 }
 
-bool wants_packed_s8(Isa isa, int64_t m) {
-  return isa == Isa::Avx512 && m >= kPackedMinRows;
+bool wants_packed_s8(Isa isa) {
+  return isa == Isa::Avx512;
 }
 
 namespace {
@@ -73,8 +70,6 @@ void gemm_u8s8_packed(const U8Activations& x, const S8Weights& w, const Epilogue
     });
     return;
   }
-  // Chunks of at least kMinChunkMacs: a small layer at batch 1 runs faster on one thread than
-  // it takes to hand half of it to another.
   const int64_t grain =
       std::max<int64_t>(1, kMinChunkMacs / std::max<int64_t>(1, x.m * w.k * kVnniPanel));
   parallel_for(panels, grain, [&](int64_t p0, int64_t p1) {
@@ -87,7 +82,7 @@ void gemm_u8s8_packed(const U8Activations& x, const S8Weights& w, const Epilogue
 
 void gemm_u8s8_f32_on(Isa isa, const U8Activations& x, const S8Weights& w, const Epilogue& e,
                       float* y) {
-  if (w.packed != nullptr && wants_packed_s8(isa, x.m)) {
+  if (w.packed != nullptr && wants_packed_s8(isa)) {
     gemm_u8s8_packed(x, w, e, y);
     return;
   }

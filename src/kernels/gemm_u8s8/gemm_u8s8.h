@@ -6,9 +6,9 @@
 // u8×s8 products accumulate exactly in int32 — vpdpbusd on AVX-512 VNNI, int16 vpmaddwd on AVX2.
 // Two kernels: a kMr × kNr tile of dot products on the stored row-major weights (no repacking;
 // one vector accumulator per output, reduced at the end), and on AVX-512 VNNI an outer-product
-// kernel on weights the layer has packed once for it (vnni_packed_weights.h), which wins from
-// kPackedMinRows activation rows up (so far: always). The integer sums are exact and the float
-// formula is shared (int8_output.h), so every kernel and ISA matches the reference bit for bit. The
+// kernel on weights the layer has packed once for it (vnni_packed_weights.h), which wins at
+// every batch size measured, one row included. The integer sums are exact and the float formula
+// is shared (int8_output.h), so every kernel and ISA matches the reference bit for bit. The
 // weight row sums are precomputed once per layer.
 #pragma once
 
@@ -51,7 +51,7 @@ struct U8Activations {
 };
 
 // The int8 weights with their per-channel scales (f32) and row sums; `packed`, when given, the
-// same codes in the VNNI layout (used on AVX-512 from kPackedMinRows rows up).
+// same codes in the VNNI layout (used on AVX-512).
 struct S8Weights {
   const int8_t* wq = nullptr;
   const float* scale = nullptr;
@@ -60,14 +60,11 @@ struct S8Weights {
   const VnniPackedWeights* packed = nullptr;
 };
 
-// Activation rows from which the outer-product kernel on packed weights beats the dot-product
-// kernel: already at one (bench/qz_matmul_bench, int8-dynamic 4096×4096, M = 1: 0.246 against
-// 0.323 ms on one thread with the weights in cache, 0.852 against 1.02 ms streamed from memory).
-constexpr int64_t kPackedMinRows = 1;
-
-// Whether gemm_u8s8_f32_on(isa, …) would use packed weights for m activation rows, so a layer
-// packs its weights only when they will be used.
-bool wants_packed_s8(Isa isa, int64_t m);
+// Whether gemm_u8s8_f32_on(isa, …) uses packed weights, so a layer packs its weights only where
+// they will be used. The outer-product kernel beats the dot-product one from a single row up
+// (bench/qz_matmul_bench, int8-dynamic 4096×4096, M = 1: 0.246 against 0.323 ms on one thread
+// with the weights in cache, 0.852 against 1.02 ms streamed from memory).
+bool wants_packed_s8(Isa isa);
 
 // y [M, N] as above, scalar.
 void gemm_u8s8_f32_ref(const U8Activations& x, const S8Weights& w, const Epilogue& e, float* y);

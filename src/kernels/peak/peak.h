@@ -19,9 +19,9 @@ struct ComputePeak {
 ComputePeak measure_compute_peak(Isa isa);
 ComputePeak measure_compute_peak();
 
-// The ISA files' loops: `iterations` × 12 instructions; return nothing but keep the work alive.
-double int8_dot_loop__avx512vnni(long iterations);
-double fp32_fma_loop__avx512(long iterations);
-double fp32_fma_loop__avx2(long iterations);
+// The ISA files' loops: `iterations` × kChains (12) instructions (independent_chains.h).
+void int8_dot_loop__avx512vnni(long iterations);
+void fp32_fma_loop__avx512(long iterations);
+void fp32_fma_loop__avx2(long iterations);
 
 }  // namespace qz::kernels
