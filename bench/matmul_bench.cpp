@@ -28,6 +28,7 @@
 #include "core/blas_runtime.h"
 #include "core/memory_bandwidth.h"
 #include "core/thread_pool.h"
+#include "io/quantize_methods.h"
 #include "kernels/isa.h"
 #include "kernels/peak/peak.h"
 #include "nn/dense_layers.h"
@@ -43,23 +44,26 @@ struct Shape {
 const Shape kShapes[] = {{4096, 4096}, {11008, 4096}, {4096, 11008}, {3072, 768}};
 const int64_t kBatches[] = {1, 8, 32, 128};
 
-// Our methods as (label, quantize method, group, symmetric).
+// Our methods as (label, quantize method, group, symmetric): every row of
+// io/quantize_methods.h at its default group, both grids where it has a choice ("int4-g128" is
+// the symmetric one, as bench/ratios.py expects).
 struct OurMethod {
-  const char* label;
-  const char* method;
+  std::string label;
+  std::string method;
   int64_t group;
   bool symmetric;
 };
-const OurMethod kOurs[] = {{"fp16", "fp16", 0, true},
-                           {"bf16", "bf16", 0, true},
-                           {"fp8-e4m3", "fp8-e4m3", 0, true},
-                           {"fp8-e5m2", "fp8-e5m2", 0, true},
-                           {"int8", "int8", 0, true},
-                           {"int8-dynamic", "int8-dynamic", 0, true},
-                           {"int4-g128", "int4", 128, true},
-                           {"int4-asym-g128", "int4", 128, false},
-                           {"int4-dynamic-g128", "int4-dynamic", 128, true},
-                           {"nf4-g64", "nf4", 64, true}};
+
+std::vector<OurMethod> our_methods() {
+  std::vector<OurMethod> out;
+  for (const qz::io::QuantizeMethod& m : qz::io::quantize_method_rows()) {
+    const int64_t g = m.group_for(0);
+    const std::string suffix = g > 0 ? fmt::format("-g{}", g) : "";
+    out.push_back({m.name + suffix, m.name, g, true});
+    if (m.has_grid_choice()) out.push_back({m.name + "-asym" + suffix, m.name, g, false});
+  }
+  return out;
+}
 
 constexpr int64_t kColdBytes = int64_t{192} << 20;
 
@@ -246,7 +250,7 @@ void register_all() {
                 e == at::QEngine::ONEDNN ? "torch:int8-onednn" : "torch:int8-qnnpack";
             add(label, [=](benchmark::State& st) { bench_torch_dynamic(st, s, m, t, e, cold); });
           }
-          for (const OurMethod& method : kOurs)
+          for (const OurMethod& method : our_methods())
             add(std::string("ours:") + method.label,
                 [=](benchmark::State& st) { bench_ours(st, s, m, t, method, cold); });
         }

@@ -19,5 +19,6 @@ void add_tune_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_methods_command(CLI::App& app);
 
 }  // namespace qz::cli

@@ -13,6 +13,7 @@
 #include "core/json_fields.h"
 #include "core/text_table.h"
 #include "io/atomic_file.h"
+#include "kernels/weight_format.h"
 #include "report/eval_summary.h"
 #include "workflow/compress_model.h"
 #include "workflow/run_recipe.h"
@@ -196,6 +197,45 @@ void run_compress(CompressArgs& a) {
   fmt::print("saved {}\n", a.out);
 }
 
+// "(default 0.5)", or "(default: distill 0.5, smoothquant 0.5)" when the methods that take
+// `key` differ: read from the recipe table, so help and behaviour cannot drift apart.
+std::string defaults_note(const std::string& key) {
+  std::vector<std::pair<std::string, std::string>> seen;
+  bool some_unset = false;
+  for (const auto& method : io::recipe_methods()) {
+    const nlohmann::json d = io::recipe_option_default(method, key);
+    if (d.is_null()) continue;
+    // Objects and zeros mean "unset": the architecture's or the input model's own value (a
+    // post-training method's group 0 is its default group, listed in the footer).
+    if (d.is_object() || (d.is_number() && d.get<double>() == 0)) {
+      some_unset |= io::find_quantize_method(method) == nullptr;
+      continue;
+    }
+    seen.emplace_back(method, d.is_string() ? d.get<std::string>() : d.dump());
+  }
+  if (seen.empty()) return "";
+  bool same = true;
+  for (const auto& [method, text] : seen) same &= text == seen.front().second;
+  if (same && !some_unset) return fmt::format(" (default {})", seen.front().second);
+  std::vector<std::string> parts;
+  for (const auto& [method, text] : seen) parts.push_back(method + " " + text);
+  return fmt::format(" (default: {})", fmt::join(parts, ", "));
+}
+
+// One line per post-training method, for the command's footer.
+std::string quantize_methods_footer() {
+  std::string out = "Post-training methods (--method):\n";
+  for (const io::QuantizeMethod& m : io::quantize_method_rows()) {
+    const int64_t group = m.group_for(0);
+    out += fmt::format("  {:<14}{}{}\n", m.name, m.help,
+                       group > 0
+                           ? fmt::format(" (group {}{})", group,
+                                         kernels::layout(m.format).fixed_group > 0 ? ", fixed" : "")
+                           : "");
+  }
+  return out;
+}
+
 }  // namespace
 
 void add_compress_command(CLI::App& app) {
@@ -210,8 +250,10 @@ void add_compress_command(CLI::App& app) {
   cmd->add_option("--recipe", args->recipe, "JSON file of steps run in order (README: Recipes)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--out,-o", args->out, "Compressed model file to write")->required();
+  cmd->footer(quantize_methods_footer());
   cmd->add_option("--group", args->request.plan.group,
-                  "Group size for int4 (default 128) and nf4 blocks (default 64)")
+                  "Group size of grouped formats (post-training methods: listed below)" +
+                      defaults_note("group"))
       ->check(CLI::Range(1, 1 << 20));
   cmd->add_flag("--sym", args->sym, "int4: symmetric grid (zero point 8)");
   cmd->add_flag("--asym", args->asym, "int4: affine grid with a zero point per group (default)");
@@ -238,38 +280,35 @@ void add_compress_command(CLI::App& app) {
                                  const std::string& help) {
     using T = decltype(example);
     cmd->add_option_function<T>(
-        flag, [args, key](const T& v) { args->step[key] = v; }, help);
+        flag, [args, key](const T& v) { args->step[key] = v; }, help + defaults_note(key));
   };
   step_option("--sparsity", "sparsity", 0.0,
-              "prune-magnitude/-wanda: fraction of weights removed (default 0.5)");
+              "prune-magnitude/-wanda/-sparsegpt: fraction of weights removed");
   step_option("--scope", "scope", std::string(),
               "prune-magnitude/-wanda: layer | global | row threshold");
   step_option("--pattern", "pattern", std::string(), "prune-nm/-wanda: N:M pattern, e.g. 2:4");
   step_option("--ratio", "ratio", 0.0,
-              "prune-structured: fraction of units removed (default 0.5); lowrank: kept-parameter "
-              "ratio");
-  step_option("--norm", "norm", 0, "prune-structured: 1 or 2 (Ln importance, default 2)");
+              "prune-structured: fraction of units removed; lowrank: kept-parameter ratio");
+  step_option("--norm", "norm", 0, "prune-structured: 1 or 2 (Ln importance)");
   step_option("--rank", "rank", int64_t{0}, "lowrank: fixed rank");
   step_option("--energy", "energy", 0.0, "lowrank: kept singular-value energy in (0, 1]");
   step_option("--finetune-epochs", "finetune_epochs", int64_t{0},
-              "prune/lowrank: fine-tuning epochs after the step (default 3)");
-  step_option("--epochs", "epochs", int64_t{0}, "distill/qat/finetune: training epochs");
-  step_option("--lr", "lr", 0.0, "fine-tuning / training learning rate");
-  step_option("--temperature", "temperature", 0.0, "distill: softmax temperature T (default 4)");
+              "prune/lowrank: fine-tuning epochs after the step");
+  step_option("--epochs", "epochs", int64_t{0},
+              "distill/qat/finetune: training epochs (distill: the architecture's unless set)");
+  step_option("--lr", "lr", 0.0,
+              "fine-tuning / training learning rate (default: the architecture's training rate)");
+  step_option("--temperature", "temperature", 0.0, "distill: softmax temperature T");
   step_option("--alpha", "alpha", 0.0,
-              "distill: weight of the hard-label loss; smoothquant: migration strength (default "
-              "0.5 for both)");
+              "distill: weight of the hard-label loss; smoothquant: migration strength");
   step_option("--transfer-samples", "transfer_samples", int64_t{0},
               "distill: train the students on the first N training samples only (default: all)");
-  step_option("--quant", "quant", std::string(),
-              "qat: int4 | int8 | int8-dynamic | int8-static (default int4)");
-  step_option("--bits", "bits", 0, "gptq/rtn: bits per weight, 2–8; awq/hqq: 2–4 (default 4)");
+  step_option("--quant", "quant", std::string(), "qat: int4 | int8 | int8-dynamic | int8-static");
+  step_option("--bits", "bits", 0, "gptq/rtn: bits per weight, 2–8; awq/hqq: 2–4");
   step_option("--iterations", "iterations", int64_t{0},
-              "hqq: half-quadratic zero-point iterations (default 20)");
-  step_option("--damp", "damp", 0.0,
-              "gptq/prune-sparsegpt: Hessian damping, share of mean diag (default 0.01)");
-  step_option("--block", "block", int64_t{0},
-              "gptq/prune-sparsegpt: lazy-update block columns (default 128)");
+              "hqq: half-quadratic zero-point iterations");
+  step_option("--damp", "damp", 0.0, "gptq/prune-sparsegpt: Hessian damping, share of mean diag");
+  step_option("--block", "block", int64_t{0}, "gptq/prune-sparsegpt: lazy-update block columns");
   cmd->add_flag_function(
       "--no-clip", [args](int64_t) { args->step["clip"] = false; },
       "awq: skip the per-group weight clipping search");
@@ -282,6 +321,9 @@ void add_compress_command(CLI::App& app) {
         args->step["student"] = parse_json(text, "[compress] --student");
       },
       "distill: student config overrides as JSON, e.g. '{\"hidden\": [128, 128]}'");
+  cmd->add_flag_function(
+      "--no-baseline", [args](int64_t) { args->step["baseline"] = false; },
+      "distill: skip training the same student without a teacher (the comparison)");
   cmd->add_flag_function(
       "--global", [args](int64_t) { args->step["global"] = true; },
       "prune-structured: one ranking across layers");

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   qz::cli::add_bench_command(app);
   qz::cli::add_inspect_command(app);
   qz::cli::add_doctor_command(app);
+  qz::cli::add_methods_command(app);
 
   // CLI11 reports an unknown subcommand as "a subcommand is required"; name it instead.
   if (argc > 1 && argv[1][0] != '-') {

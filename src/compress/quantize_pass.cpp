@@ -16,10 +16,6 @@ namespace {
 
 constexpr int64_t kReportRows = 256;
 
-int64_t default_group(const std::string& method) {
-  return method == "nf4" ? 64 : 128;
-}
-
 }  // namespace
 
 nlohmann::json LayerReport::to_json() const {
@@ -106,8 +102,7 @@ std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& pl
     if (bar) bar->update(done, slot.name());
     if (method == "fp32") continue;
     const nn::LayerPtr dense = slot.get();
-    nn::QuantizeOptions options = nn::options_for_method(
-        method, plan.group > 0 ? plan.group : default_group(method), plan.symmetric);
+    nn::QuantizeOptions options = nn::options_for_method(method, plan.group, plan.symmetric);
     options.range = plan.range;
     if (method == "int8-static") {
       const IntGrid g = observers.at(slot.name())->grid();

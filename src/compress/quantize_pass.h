@@ -14,11 +14,10 @@
 namespace qz::compress {
 
 struct QuantizePlan {
-  std::string method =
-      "int8-dynamic";      // fp16 bf16 fp8-e4m3 fp8-e5m2 int8 int8-dynamic int8-static int4 nf4
-  int64_t group = 0;       // 0: the method's default (int4 128, nf4 64)
-  bool symmetric = false;  // int4: symmetric-offset (GPTQ "sym") or affine
-  std::string range = "minmax";  // weight range rule: minmax | percentile | mse
+  std::string method = "int8-dynamic";  // a row of io/quantize_methods.h
+  int64_t group = 0;                    // 0: the method's default group
+  bool symmetric = false;               // int4: symmetric-offset (GPTQ "sym") or affine
+  std::string range = "minmax";         // weight range rule: minmax | percentile | mse
   std::string observer =
       "histogram";                   // int8-static activations: minmax | moving-average | histogram
   std::vector<std::string> exclude;  // layers kept in FP32

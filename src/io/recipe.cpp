@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/json_fields.h"
 #include "core/nm_pattern.h"
+#include "io/quantize_methods.h"
 #include "io/read_file.h"
 
 namespace qz::io {
@@ -46,9 +47,10 @@ const std::map<std::string, json>& method_defaults() {
                                           {"exclude", json::array()}});
     t["prune-structured"] =
         with_finetune({{"ratio", 0.5}, {"norm", 2}, {"global", false}, {"exclude", json::array()}});
+    // Low-rank keeps half the parameters unless a rank or an energy is given.
     t["lowrank"] = with_finetune({{"rank", 0},
                                   {"energy", 0.0},
-                                  {"ratio", 0.0},
+                                  {"ratio", 0.5},
                                   {"activation_aware", false},
                                   {"exclude", json::array()}});
     t["distill"] = {{"student", json::object()},
@@ -140,13 +142,6 @@ void check_values(const json& o, const std::string& where) {
 
 }  // namespace
 
-const std::vector<std::string>& quantize_methods() {
-  static const std::vector<std::string> methods = {
-      "fp16",         "bf16",        "fp8-e4m3", "fp8-e5m2",     "int8",
-      "int8-dynamic", "int8-static", "int4",     "int4-dynamic", "nf4"};
-  return methods;
-}
-
 const std::vector<std::string>& recipe_methods() {
   static const std::vector<std::string> methods = [] {
     std::vector<std::string> m;
@@ -159,6 +154,19 @@ const std::vector<std::string>& recipe_methods() {
 bool recipe_method_has_option(const std::string& method, const std::string& key) {
   const auto it = method_defaults().find(method);
   return it != method_defaults().end() && it->second.contains(key);
+}
+
+const json& recipe_method_defaults(const std::string& method) {
+  const auto it = method_defaults().find(method);
+  QZ_CHECK(it != method_defaults().end(), "[recipe] unknown method '{}' (expected {})", method,
+           fmt::join(recipe_methods(), ", "));
+  return it->second;
+}
+
+json recipe_option_default(const std::string& method, const std::string& key) {
+  const auto it = method_defaults().find(method);
+  if (it == method_defaults().end() || !it->second.contains(key)) return nullptr;
+  return it->second[key];
 }
 
 RecipeStep parse_recipe_step(const json& step, const std::string& where) {
@@ -178,9 +186,12 @@ RecipeStep parse_recipe_step(const json& step, const std::string& where) {
   if (options.contains("norm"))
     QZ_CHECK(options["norm"] == 1 || options["norm"] == 2, "{}: field 'norm': expected 1 or 2", at);
   if (method == "lowrank") {
+    const int given = step.contains("rank") + step.contains("energy") + step.contains("ratio");
+    QZ_CHECK(given <= 1, "{}: set at most one of 'rank', 'energy' and 'ratio'", at);
+    if (step.contains("rank") || step.contains("energy")) options["ratio"] = 0.0;
     const int set = (options["rank"].get<int64_t>() > 0) + (options["energy"].get<double>() > 0) +
                     (options["ratio"].get<double>() > 0);
-    QZ_CHECK(set == 1, "{}: set exactly one of 'rank', 'energy' and 'ratio'", at);
+    QZ_CHECK(set == 1, "{}: 'rank', 'energy' or 'ratio' must be positive", at);
   }
   if ((method == "gptq" || method == "rtn") && options["bits"].get<int64_t>() > 4) {
     // 5–8-bit codes are stored as int8 with one scale per row.

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "io/quantize_methods.h"
+
 namespace qz::io {
 
 struct RecipeStep {
@@ -19,15 +21,18 @@ struct RecipeStep {
   nlohmann::json options;  // every option of the method, defaults filled in
 };
 
-// The quantization formats a step (or --method) may name: fp16, bf16, fp8-*, int8*, int4, nf4.
-const std::vector<std::string>& quantize_methods();
-
 // The methods a step may name (quantization, pruning, factorization, distillation, QAT,
 // fine-tuning).
 const std::vector<std::string>& recipe_methods();
 
 // Whether `method` takes option `key` (e.g. "bits", "group").
 bool recipe_method_has_option(const std::string& method, const std::string& key);
+
+// Every option of `method` with its default; InputError for an unknown method.
+const nlohmann::json& recipe_method_defaults(const std::string& method);
+
+// The default of `method`'s option `key` (null where the method has no such option).
+nlohmann::json recipe_option_default(const std::string& method, const std::string& key);
 
 // Validates one step (`where` names it in errors) and fills in its defaults.
 RecipeStep parse_recipe_step(const nlohmann::json& step, const std::string& where);

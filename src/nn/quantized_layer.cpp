@@ -6,8 +6,9 @@
 #include "core/error.h"
 #include "core/group_quant.h"
 #include "core/int_grid.h"
-#include "core/minifloat.h"
+#include "io/quantize_methods.h"
 #include "kernels/dequant/dequantize.h"
+#include "kernels/format_table.h"
 #include "kernels/gemm_q4_u8/gemm_q4_u8.h"
 #include "kernels/gemm_u8s8/gemm_u8s8.h"
 #include "kernels/matmul/matmul.h"
@@ -17,23 +18,15 @@
 namespace qz::nn {
 namespace {
 
-using kernels::is_nibble_format;
 using kernels::WeightFormat;
 
-bool is_fp8(WeightFormat f) {
-  return f == WeightFormat::E4M3 || f == WeightFormat::E5M2;
-}
-
-// FP16 bit patterns as a torch half tensor of `shape`.
-torch::Tensor fp16_tensor(const std::vector<float>& values, std::vector<int64_t> shape) {
-  std::vector<int16_t> bits(values.size());
-  for (size_t i = 0; i < values.size(); ++i)
-    bits[i] = static_cast<int16_t>(float_to_fp16(values[i]));
-  return torch::from_blob(bits.data(), shape, torch::kInt16).clone().view(torch::kFloat16);
-}
-
-torch::Tensor u8_tensor(const std::vector<uint8_t>& v, std::vector<int64_t> shape) {
-  return torch::from_blob(const_cast<uint8_t*>(v.data()), shape, torch::kUInt8).clone();
+// The torch dtype holding a stored tensor of safetensors dtype `dtype` (FP8 codes as bytes).
+torch::Dtype torch_dtype(const std::string& dtype) {
+  if (dtype == "F32") return torch::kFloat32;
+  if (dtype == "F16") return torch::kFloat16;
+  if (dtype == "BF16") return torch::kBFloat16;
+  if (dtype == "I8") return torch::kInt8;
+  return torch::kUInt8;
 }
 
 const char* activation_name(ActivationQuant a) {
@@ -57,10 +50,6 @@ ActivationQuant activation_from_name(const std::string& name) {
       "scheme field 'activations': expected none, int8-dynamic or int8-static, not '{}'", name));
 }
 
-std::vector<float> span_to_vector(const float* p, int64_t n) {
-  return std::vector<float>(p, p + n);
-}
-
 }  // namespace
 
 QuantizedLayer::QuantizedLayer(const CompressibleLayer& dense, const QuantizeOptions& options)
@@ -70,12 +59,19 @@ QuantizedLayer::QuantizedLayer(const CompressibleLayer& dense, const QuantizeOpt
       out_(dense.out_features()),
       options_(options) {
   k_ = kind_ == LayerKind::Conv2d ? in_ * geometry_.kernel * geometry_.kernel : in_;
-  if (!is_nibble_format(options_.format)) options_.group = 0;
-  QZ_CHECK(!is_nibble_format(options_.format) || options_.group >= 1,
+  const kernels::FormatLayout layout = kernels::layout(options_.format);
+  if (!kernels::is_grouped_format(options_.format)) options_.group = 0;
+  if (layout.fixed_group > 0 && options_.group == 0) options_.group = layout.fixed_group;
+  QZ_CHECK(!kernels::is_grouped_format(options_.format) || options_.group >= 1,
            "[quantize] group size must be positive");
+  QZ_CHECK(layout.fixed_group == 0 || options_.group == layout.fixed_group,
+           "[quantize] {} blocks are {} weights by definition, not {}",
+           kernels::weight_format_name(options_.format), layout.fixed_group, options_.group);
+  // The W4A8 kernel (kernels/gemm_q4_u8) takes integer nibbles with integer zero points.
   const bool w4a8 =
       options_.activations == ActivationQuant::DynamicInt8 &&
-      (options_.format == WeightFormat::Q4Sym || options_.format == WeightFormat::Q4Asym);
+      layout.codes == kernels::CodeKind::IntNibble &&
+      (layout.zeros == kernels::ZeroKind::Implicit8 || layout.zeros == kernels::ZeroKind::GroupU8);
   QZ_CHECK(
       options_.activations == ActivationQuant::None || options_.format == WeightFormat::I8 || w4a8,
       "[quantize] int8 activations need int8 weights, or int4-sym/int4-asym ones with "
@@ -84,41 +80,13 @@ QuantizedLayer::QuantizedLayer(const CompressibleLayer& dense, const QuantizeOpt
 }
 
 void QuantizedLayer::allocate() {
-  const int64_t groups =
-      is_nibble_format(options_.format) ? (k_ + options_.group - 1) / options_.group : 1;
-  switch (options_.format) {
-    case WeightFormat::F32:
-      codes_ = torch::zeros({out_, k_});
-      break;
-    case WeightFormat::F16:
-      codes_ = torch::zeros({out_, k_}, torch::kFloat16);
-      break;
-    case WeightFormat::BF16:
-      codes_ = torch::zeros({out_, k_}, torch::kBFloat16);
-      break;
-    case WeightFormat::E4M3:
-    case WeightFormat::E5M2:
-      codes_ = torch::zeros({out_, k_}, torch::kUInt8);
-      break;
-    case WeightFormat::I8:
-      codes_ = torch::zeros({out_, k_}, torch::kInt8);
-      break;
-    case WeightFormat::Q4Sym:
-    case WeightFormat::Q4Asym:
-    case WeightFormat::Q4F16Zero:
-    case WeightFormat::NF4:
-      codes_ = torch::zeros({out_, (k_ + 1) / 2}, torch::kUInt8);
-      break;
+  const int64_t groups = options_.group > 0 ? (k_ + options_.group - 1) / options_.group : 1;
+  for (const kernels::StoredTensor& t : kernels::stored_tensors(options_.format)) {
+    torch::Tensor& member = t.name == "weight_scale"        ? scales_
+                            : t.name == "weight_zero_point" ? zeros_
+                                                            : codes_;
+    member = register_buffer(t.name, torch::zeros(t.dims(out_, k_, groups), torch_dtype(t.dtype)));
   }
-  register_buffer(is_nibble_format(options_.format) ? "weight_packed" : "weight", codes_);
-  if (is_fp8(options_.format) || options_.format == WeightFormat::I8)
-    scales_ = register_buffer("weight_scale", torch::ones({out_, 1}, torch::kFloat16));
-  if (is_nibble_format(options_.format))
-    scales_ = register_buffer("weight_scale", torch::ones({out_, groups}, torch::kFloat16));
-  if (options_.format == WeightFormat::Q4Asym)
-    zeros_ = register_buffer("weight_zero_point", torch::zeros({out_, groups}, torch::kUInt8));
-  if (options_.format == WeightFormat::Q4F16Zero)
-    zeros_ = register_buffer("weight_zero_point", torch::zeros({out_, groups}, torch::kFloat16));
   if (options_.activations == ActivationQuant::StaticInt8) {
     input_scale_ = register_buffer("input_scale", torch::full({1}, options_.input_scale));
     input_zero_point_ = register_buffer("input_zero_point",
@@ -126,70 +94,34 @@ void QuantizedLayer::allocate() {
   }
 }
 
+void QuantizedLayer::store(const kernels::StoredWeights& s) {
+  torch::NoGradGuard guard;
+  auto fill = [](torch::Tensor& t, const std::vector<uint8_t>& bytes, const char* what) {
+    if (!t.defined()) return;
+    const size_t size = static_cast<size_t>(t.numel() * t.element_size());
+    QZ_ASSERT(bytes.size() == size, "{}: {} bytes for a {}-byte tensor", what, bytes.size(), size);
+    std::memcpy(t.data_ptr(), bytes.data(), size);
+  };
+  fill(codes_, s.codes, "codes");
+  fill(scales_, s.scales, "scales");
+  fill(zeros_, s.zeros, "zero points");
+}
+
 std::shared_ptr<QuantizedLayer> QuantizedLayer::quantize(const CompressibleLayer& dense,
                                                          const QuantizeOptions& options) {
   std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, options));
+  const kernels::FormatRow& row = kernels::format_row(q->options_.format);
+  QZ_CHECK(row.quantize != nullptr, "[quantize] {} codes come from HQQ: use --method hqq",
+           row.name);
   q->allocate();
   const torch::Tensor w =
       dense.dense_weight().detach().reshape({q->out_, q->k_}).contiguous().to(torch::kFloat32);
-  const std::span<const float> wv(w.data_ptr<float>(), static_cast<size_t>(w.numel()));
-  RangeOptions range;
-  range.rule = parse_range_rule(options.range);
-  range.percentile = options.percentile;
-  const int64_t n = q->out_, k = q->k_;
-  torch::NoGradGuard guard;
-  switch (options.format) {
-    case WeightFormat::F32:
-      q->codes_.copy_(w);
-      break;
-    case WeightFormat::F16:
-      q->codes_.copy_(fp16_tensor(span_to_vector(wv.data(), n * k), {n, k}));
-      break;
-    case WeightFormat::BF16: {
-      std::vector<int16_t> bits(n * k);
-      for (int64_t i = 0; i < n * k; ++i) bits[i] = static_cast<int16_t>(float_to_bf16(wv[i]));
-      q->codes_.copy_(torch::from_blob(bits.data(), {n, k}, torch::kInt16).view(torch::kBFloat16));
-      break;
-    }
-    case WeightFormat::E4M3:
-    case WeightFormat::E5M2: {
-      // Per-channel scale maps each row's absmax to the format's largest value.
-      const MiniFloat f = options.format == WeightFormat::E4M3 ? MiniFloat::E4M3 : MiniFloat::E5M2;
-      std::vector<uint8_t> codes(n * k);
-      std::vector<float> scales(n);
-      for (int64_t r = 0; r < n; ++r) {
-        float absmax = 0;
-        for (int64_t c = 0; c < k; ++c) absmax = std::fmax(absmax, std::fabs(wv[r * k + c]));
-        float scale = round_to_fp16(absmax / minifloat_max(f));
-        if (!(scale > 0)) scale = 1.0f;
-        scales[r] = scale;
-        for (int64_t c = 0; c < k; ++c)
-          codes[r * k + c] = static_cast<uint8_t>(encode_minifloat(wv[r * k + c] / scale, f));
-      }
-      q->codes_.copy_(u8_tensor(codes, {n, k}));
-      q->scales_.copy_(fp16_tensor(scales, {n, 1}));
-      break;
-    }
-    case WeightFormat::I8: {
-      q->store_codes(
-          quantize_groups(wv, n, k, k, GridKind::SymmetricSigned, 8, range, round_to_fp16));
-      break;
-    }
-    case WeightFormat::Q4F16Zero:
-      throw InputError("[quantize] int4-f16zero codes come from HQQ: use --method hqq");
-    case WeightFormat::Q4Sym:
-    case WeightFormat::Q4Asym:
-    case WeightFormat::NF4: {
-      q->store_codes(options.format == WeightFormat::NF4
-                         ? quantize_nf4(wv, n, k, options.group)
-                         : quantize_groups(wv, n, k, options.group,
-                                           options.format == WeightFormat::Q4Sym
-                                               ? GridKind::SymmetricOffset
-                                               : GridKind::Affine,
-                                           4, range, round_to_fp16));
-      break;
-    }
-  }
+  kernels::QuantizeSettings settings;
+  settings.group = q->options_.group;
+  settings.range.rule = parse_range_rule(options.range);
+  settings.range.percentile = options.percentile;
+  q->store(row.quantize({w.data_ptr<float>(), static_cast<size_t>(w.numel())}, q->out_, q->k_,
+                        settings));
   q->copy_bias(dense);
   return q;
 }
@@ -211,30 +143,12 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::from_codes(const CompressibleLay
         bits == 4 && kind == GridKind::SymmetricOffset ? WeightFormat::Q4Sym : WeightFormat::Q4Asym;
   }
   std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, o));
+  QZ_ASSERT(g.rows == q->out_ && g.cols == q->k_, "codes shape [{}, {}] for a [{}, {}] layer",
+            g.rows, g.cols, q->out_, q->k_);
   q->allocate();
-  q->store_codes(g);
+  q->store(kernels::store_group_codes(o.format, g));
   q->copy_bias(dense);
   return q;
-}
-
-void QuantizedLayer::store_codes(const GroupCodes& g) {
-  const int64_t n = out_, k = k_;
-  QZ_ASSERT(g.rows == n && g.cols == k, "codes shape [{}, {}] for a [{}, {}] layer", g.rows, g.cols,
-            n, k);
-  torch::NoGradGuard guard;
-  if (options_.format == WeightFormat::I8) {
-    codes_.copy_(u8_tensor(g.codes, {n, k}).view(torch::kInt8));
-    scales_.copy_(fp16_tensor(g.scales, {n, 1}));
-    return;
-  }
-  codes_.copy_(u8_tensor(pack_nibbles(g.codes, n, k), {n, (k + 1) / 2}));
-  scales_.copy_(fp16_tensor(g.scales, {n, g.groups()}));
-  if (options_.format == WeightFormat::Q4Asym) {
-    std::vector<uint8_t> z(g.zeros.begin(), g.zeros.end());
-    zeros_.copy_(u8_tensor(z, {n, g.groups()}));
-  }
-  if (options_.format == WeightFormat::Q4F16Zero)
-    zeros_.copy_(fp16_tensor(g.fractional_zeros, {n, g.groups()}));
 }
 
 void QuantizedLayer::copy_bias(const CompressibleLayer& dense) {
@@ -245,14 +159,15 @@ void QuantizedLayer::copy_bias(const CompressibleLayer& dense) {
 std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json& scheme,
                                                            const CompressibleLayer& dense) {
   const std::string format = scheme.at("format").get<std::string>();
-  const std::string acts = scheme.value("activations", std::string("none"));
-  const bool int4 = format == "int4-sym" || format == "int4-asym" || format == "int4-f16zero";
+  const kernels::FormatRow* row = kernels::find_format_row(format);
+  QZ_CHECK(row != nullptr, "scheme field 'format': unknown format '{}'", format);
   // The weights' format and the activations' grid are two fields: the constructor says which
   // pairs the kernels take.
-  QuantizeOptions o = options_for_method(int4 ? std::string("int4") : format,
-                                         scheme.value("group", int64_t{128}), format == "int4-sym");
-  if (format == "int4-f16zero") o.format = WeightFormat::Q4F16Zero;
-  o.activations = activation_from_name(acts);
+  QuantizeOptions o;
+  o.format = row->format;
+  o.group = scheme.value("group", int64_t{128});
+  if (kernels::layout(o.format).fixed_group > 0 && !scheme.contains("group")) o.group = 0;
+  o.activations = activation_from_name(scheme.value("activations", std::string("none")));
   if (scheme.contains("bits"))  // checked in after_load, where the file's name is known
     o.bits = scheme["bits"].is_number_integer() ? scheme["bits"].get<int>() : -1;
   std::shared_ptr<QuantizedLayer> q(new QuantizedLayer(dense, o));
@@ -264,11 +179,12 @@ std::shared_ptr<QuantizedLayer> QuantizedLayer::for_scheme(const nlohmann::json&
 void QuantizedLayer::after_load(const std::string& where) {
   const int bits = options_.bits;
   if (bits == 0) return;
-  const bool nibbles = is_nibble_format(options_.format) && options_.format != WeightFormat::NF4;
-  QZ_CHECK((nibbles && bits >= 2 && bits <= 4) ||
-               (options_.format == WeightFormat::I8 && bits >= 2 && bits <= 8),
+  const kernels::FormatRow& row = kernels::format_row(options_.format);
+  QZ_CHECK(row.grid_bits > 0, "{}: scheme field 'bits': {} codes have no integer bit width", where,
+           row.name);
+  QZ_CHECK(bits >= 2 && bits <= row.grid_bits,
            "{}: scheme field 'bits': expected an integer from 2 to {} for {} storage", where,
-           nibbles ? 4 : 8, kernels::weight_format_name(options_.format));
+           row.grid_bits, row.name);
 }
 
 kernels::PackedWeightView QuantizedLayer::view() const {
@@ -276,7 +192,7 @@ kernels::PackedWeightView QuantizedLayer::view() const {
   v.format = options_.format;
   v.n = out_;
   v.k = k_;
-  v.group = is_nibble_format(options_.format) ? options_.group : k_;
+  v.group = kernels::is_grouped_format(options_.format) ? options_.group : k_;
   v.data = codes_.data_ptr();
   v.scales = scales_.defined() ? scales_.data_ptr() : nullptr;
   v.zeros = zeros_.defined() ? zeros_.data_ptr() : nullptr;
@@ -292,7 +208,7 @@ torch::Tensor QuantizedLayer::dense_weight() const {
 
 void QuantizedLayer::prepare_int8() {
   if (row_sums_.defined()) return;
-  if (is_nibble_format(options_.format)) {  // int4-dynamic: the zero-point offsets per row
+  if (kernels::is_nibble_format(options_.format)) {  // int4-dynamic: the zero-point offsets per row
     kernels::Q4Weights w = q4_weights();
     row_sums_ = torch::empty({out_});
     kernels::q4_row_offsets(w, row_sums_.data_ptr<float>());
@@ -346,7 +262,7 @@ torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
     kernels::quantize_fixed_u8(x.data_ptr<float>(), m * k_, sx[0], zx[0], xq.data());
   }
   const kernels::U8Activations xa{xq.data(), sx.data(), zx.data(), per_row, m};
-  if (is_nibble_format(options_.format)) {  // int4-dynamic (W4A8)
+  if (kernels::is_nibble_format(options_.format)) {  // int4-dynamic (W4A8)
     kernels::Q4Weights wa = q4_weights();
     wa.row_offsets = row_sums_.data_ptr<float>();
     kernels::gemm_q4u8_f32(xa, wa, fused, y.data_ptr<float>());
@@ -368,13 +284,12 @@ torch::Tensor QuantizedLayer::forward(const torch::Tensor& x) {
 }
 
 nlohmann::json QuantizedLayer::scheme() const {
-  nlohmann::json j = {{"format", kernels::weight_format_name(options_.format)},
-                      {"activations", activation_name(options_.activations)}};
-  if (is_nibble_format(options_.format)) j["group"] = options_.group;
-  if (options_.format == WeightFormat::Q4Sym || options_.format == WeightFormat::Q4Asym ||
-      options_.format == WeightFormat::Q4F16Zero || options_.format == WeightFormat::I8) {
-    j["bits"] = options_.bits > 0 ? options_.bits : options_.format == WeightFormat::I8 ? 8 : 4;
-    j["symmetric"] = options_.format == WeightFormat::Q4Sym || options_.format == WeightFormat::I8;
+  const kernels::FormatRow& row = kernels::format_row(options_.format);
+  nlohmann::json j = {{"format", row.name}, {"activations", activation_name(options_.activations)}};
+  if (kernels::is_grouped_format(options_.format)) j["group"] = options_.group;
+  if (row.grid_bits > 0) {
+    j["bits"] = options_.bits > 0 ? options_.bits : row.grid_bits;
+    j["symmetric"] = row.symmetric;
     j["range"] = options_.range;
   }
   return j;
@@ -388,51 +303,35 @@ int64_t QuantizedLayer::weight_bytes() const {
 }
 
 std::vector<std::pair<std::string, io::Dtype>> QuantizedLayer::file_dtypes() const {
-  if (options_.format == WeightFormat::E4M3) return {{"weight", io::Dtype::F8_E4M3}};
-  if (options_.format == WeightFormat::E5M2) return {{"weight", io::Dtype::F8_E5M2}};
-  return {};
+  // Tensors whose file dtype has no torch dtype of its own (FP8 codes are held as bytes).
+  std::vector<std::pair<std::string, io::Dtype>> out;
+  for (const kernels::StoredTensor& t : kernels::stored_tensors(options_.format))
+    if (torch_dtype(t.dtype) == torch::kUInt8 && t.dtype != "U8")
+      out.emplace_back(t.name, *io::parse_dtype(t.dtype));
+  return out;
 }
 
 QuantizeOptions options_for_method(const std::string& method, int64_t group, bool symmetric) {
+  const io::QuantizeMethod* m = io::find_quantize_method(method);
+  if (m == nullptr)
+    throw InputError(fmt::format("[quantize] unknown method '{}' (expected {})", method,
+                                 fmt::join(io::quantize_methods(), ", ")));
   QuantizeOptions o;
-  o.group = group;
-  if (method == "fp16")
-    o.format = WeightFormat::F16;
-  else if (method == "bf16")
-    o.format = WeightFormat::BF16;
-  else if (method == "fp8-e4m3")
-    o.format = WeightFormat::E4M3;
-  else if (method == "fp8-e5m2")
-    o.format = WeightFormat::E5M2;
-  else if (method == "int8")
-    o.format = WeightFormat::I8;
-  else if (method == "int8-dynamic")
-    o = {WeightFormat::I8, ActivationQuant::DynamicInt8, group};
-  else if (method == "int8-static")
-    o = {WeightFormat::I8, ActivationQuant::StaticInt8, group};
-  else if (method == "int4")
-    o.format = symmetric ? WeightFormat::Q4Sym : WeightFormat::Q4Asym;
-  else if (method == "int4-dynamic")
-    o = {symmetric ? WeightFormat::Q4Sym : WeightFormat::Q4Asym, ActivationQuant::DynamicInt8,
-         group};
-  else if (method == "nf4")
-    o.format = WeightFormat::NF4;
-  else
-    throw InputError(
-        fmt::format("[quantize] unknown method '{}' (expected fp16, bf16, fp8-e4m3, fp8-e5m2, "
-                    "int8, int8-dynamic, int8-static, int4, int4-dynamic or nf4)",
-                    method));
+  o.format = symmetric ? m->symmetric_format : m->format;
+  o.activations = activation_from_name(m->activations);
+  o.group = m->group_for(group);
   return o;
 }
 
 void register_quantized_formats() {
   static const bool registered = [] {
-    for (const char* f : {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int4-sym", "int4-asym",
-                          "int4-f16zero", "nf4"})
+    for (const kernels::FormatRow* row : kernels::all_format_rows()) {
+      if (row->format == WeightFormat::F32) continue;  // dense layers' own scheme
       register_layer_format(
-          f, [](const nlohmann::json& scheme, const CompressibleLayer& dense) -> LayerPtr {
+          row->name, [](const nlohmann::json& scheme, const CompressibleLayer& dense) -> LayerPtr {
             return QuantizedLayer::for_scheme(scheme, dense);
           });
+    }
     return true;
   }();
   (void)registered;

@@ -19,9 +19,9 @@
 #pragma once
 
 #include "core/group_quant.h"
+#include "kernels/format_table.h"
 #include "kernels/gemm_q4_u8/gemm_q4_u8.h"
 #include "kernels/gemm_u8s8/vnni_packed_weights.h"
-#include "kernels/weight_format.h"
 #include "nn/compressible_layer.h"
 
 namespace qz::nn {
@@ -31,7 +31,7 @@ enum class ActivationQuant { None, DynamicInt8, StaticInt8 };
 struct QuantizeOptions {
   kernels::WeightFormat format = kernels::WeightFormat::I8;
   ActivationQuant activations = ActivationQuant::None;
-  int64_t group = 128;           // int4 / nf4 (nf4 default block 64 is set by the caller)
+  int64_t group = 128;           // grouped formats (options_for_method gives each its default)
   std::string range = "minmax";  // minmax | percentile | mse (integer formats)
   double percentile = 99.99;
   float input_scale = 1.0f;  // static activations
@@ -75,8 +75,8 @@ class QuantizedLayer : public CompressibleLayer {
  private:
   QuantizedLayer(const CompressibleLayer& dense, const QuantizeOptions& options);
   void allocate();
-  // Writes I8 or nibble group codes (scales, zero points) into the allocated buffers.
-  void store_codes(const GroupCodes& g);
+  // Copies a format's stored bytes (codes, scales, zero points) into the allocated buffers.
+  void store(const kernels::StoredWeights& s);
   void copy_bias(const CompressibleLayer& dense);
   torch::Tensor matmul(const torch::Tensor& x2d);  // [M, K] → [M, N] + bias
   // What the integer GEMMs derive from the weights once: int8 row sums and f32 scales, or

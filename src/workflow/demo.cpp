@@ -1,5 +1,7 @@
 #include "workflow/demo.h"
 
+#include "io/quantize_methods.h"
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -29,8 +31,9 @@ struct BuiltinModel {
 // kept at int8 until the accuracy budget holds.
 std::vector<std::string> demo_methods(bool quick) {
   if (quick) return {"int8-dynamic", "int4", "int4-mixed"};
-  return {"fp16",        "bf16", "fp8-e4m3",     "fp8-e5m2", "int8",      "int8-dynamic",
-          "int8-static", "int4", "int4-dynamic", "nf4",      "int4-mixed"};
+  std::vector<std::string> methods = io::quantize_methods();
+  methods.push_back("int4-mixed");
+  return methods;
 }
 
 // Pruning, factorization and QAT, each with its fine-tuning, and a chain: recipes (README:

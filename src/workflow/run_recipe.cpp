@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "compress/awq.h"
@@ -194,6 +195,45 @@ json low_rank(RecipeState& s, const io::RecipeStep& step) {
   return details;
 }
 
+// `config` with its layer widths (MLP/CNN hidden sizes and channels, a transformer's d_model
+// and d_ff) scaled by f; d_model stays a multiple of 2·n_heads.
+json scaled_widths(json config, double f) {
+  auto scale = [f](int64_t v, int64_t multiple) {
+    const int64_t scaled =
+        static_cast<int64_t>(std::llround(static_cast<double>(v) * f / multiple));
+    return std::max<int64_t>(1, scaled) * multiple;
+  };
+  for (const char* key : {"hidden", "channels", "d_ff"}) {
+    if (!config.contains(key)) continue;
+    if (config[key].is_array())
+      for (auto& v : config[key]) v = scale(v.get<int64_t>(), 1);
+    else
+      config[key] = scale(config[key].get<int64_t>(), 1);
+  }
+  if (config.contains("d_model"))
+    config["d_model"] = scale(config["d_model"], 2 * config.value("n_heads", int64_t{1}));
+  return config;
+}
+
+// With no student given, the teacher's architecture with its widths scaled so that the
+// student has about a quarter of the teacher's parameters.
+json default_student(const json& teacher_config, int64_t teacher_parameters) {
+  json best = teacher_config;
+  double best_error = std::numeric_limits<double>::infinity();
+  const double target = static_cast<double>(teacher_parameters) / 4.0;
+  for (int i = 1; i <= 16; ++i) {
+    const json candidate = scaled_widths(teacher_config, std::pow(0.5, i / 4.0));
+    const auto params = static_cast<double>(
+        nn::make_model(candidate, "recipe distill default student")->parameter_count());
+    const double error = std::fabs(std::log(params / target));
+    if (error < best_error) {
+      best_error = error;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
 json distill(RecipeState& s, const io::RecipeStep& step) {
   require_no_masks(s, step.method);
   const json& o = step.options;
@@ -202,6 +242,7 @@ json distill(RecipeState& s, const io::RecipeStep& step) {
   for (const auto& [key, value] : o["student"].items()) overrides[key] = value;
   for (const char* key : {"block_heads", "block_d_ff"})
     if (!o["student"].contains(key)) overrides.erase(key);
+  if (o["student"].empty()) overrides = default_student(overrides, s.model->parameter_count());
   const json config = resolve_config(arch, overrides, "recipe distill 'student'", s.data);
   train::TrainOptions to = train::default_train_options(arch);
   if (o["epochs"].get<int64_t>() > 0) to.epochs = o["epochs"];

@@ -4,17 +4,15 @@
 
 #include "core/progress.h"
 #include "eval/divergence.h"
+#include "io/quantize_methods.h"
 #include "train/trainer.h"
 #include "workflow/with_quantized.h"
 
 namespace qz::workflow {
 
 std::string fallback_method(const std::string& method) {
-  if (method == "int4" || method == "nf4" || method == "fp8-e4m3" || method == "fp8-e5m2")
-    return "int8";
-  if (method == "int4-dynamic") return "int8-dynamic";
-  if (method == "int8" || method == "int8-dynamic" || method == "int8-static") return "fp16";
-  return "fp32";
+  const io::QuantizeMethod* m = io::find_quantize_method(method);
+  return m != nullptr ? m->fallback : "fp32";
 }
 
 std::vector<LayerSensitivity> layer_sensitivity(nn::Model& model,

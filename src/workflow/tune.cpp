@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "eval/latency.h"
 #include "io/atomic_file.h"
+#include "io/quantize_methods.h"
 #include "nn/model_file.h"
 #include "workflow/eval_slices.h"
 #include "workflow/sensitivity.h"
@@ -35,24 +36,39 @@ compress::QuantizePlan plan_for(const std::string& method, int64_t group, bool s
   return p;
 }
 
-// Every post-training method; the group-wise ones at several group sizes (a group larger than
-// a layer's inputs is one group per row) and both int4 grids.
-std::vector<Candidate> uniform_candidates() {
-  std::vector<Candidate> out;
-  for (const char* m :
-       {"fp16", "bf16", "fp8-e4m3", "fp8-e5m2", "int8", "int8-dynamic", "int8-static"})
-    out.push_back({m, plan_for(m, 0, false)});
-  for (int64_t g : {32, 64, 128, 256})
-    for (bool sym : {false, true})
-      out.push_back(
-          {fmt::format("int4 g{} {}", g, sym ? "sym" : "asym"), plan_for("int4", g, sym)});
-  for (int64_t g : {64, 128, 256})
-    out.push_back({fmt::format("nf4 g{}", g), plan_for("nf4", g, false)});
+}  // namespace
+
+// Every post-training method (io/quantize_methods.h); the group-wise ones at each of their tune
+// groups (a group larger than a layer's inputs is one group per row) and on both grids where
+// they have a choice.
+std::vector<std::pair<std::string, compress::QuantizePlan>> tune_candidates() {
+  std::vector<std::pair<std::string, compress::QuantizePlan>> out;
+  for (const io::QuantizeMethod& m : io::quantize_method_rows()) {
+    std::vector<int64_t> groups = m.tune_groups;
+    if (groups.empty()) groups = {m.group_for(0)};
+    for (int64_t g : groups) {
+      for (bool sym : m.has_grid_choice() ? std::vector{false, true} : std::vector{false}) {
+        std::string name = m.name;
+        if (!m.tune_groups.empty()) name += fmt::format(" g{}", g);
+        if (m.has_grid_choice()) name += sym ? " sym" : " asym";
+        out.emplace_back(name, plan_for(m.name, g, sym));
+      }
+    }
+  }
   return out;
 }
 
+namespace {
+
+std::vector<Candidate> uniform_candidates() {
+  std::vector<Candidate> out;
+  for (auto& [name, plan] : tune_candidates()) out.push_back({name, plan});
+  return out;
+}
+
+// Methods whose sensitive layers mixed precision promotes: those with an int8 step above them.
 bool low_bit(const std::string& method) {
-  return method == "int4" || method == "nf4" || method == "fp8-e4m3" || method == "fp8-e5m2";
+  return fallback_method(method).starts_with("int8");
 }
 
 class Search {

@@ -22,6 +22,10 @@ enum class TuneObjective { Size, Latency };
 
 TuneObjective parse_objective(const std::string& name);
 
+// The uniform trials: every post-training method at each of its tune groups and grids, named
+// as the trial table prints them ("int4 g32 asym").
+std::vector<std::pair<std::string, compress::QuantizePlan>> tune_candidates();
+
 struct TuneRequest {
   std::string in_path;
   std::string out_path;

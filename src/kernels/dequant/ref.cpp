@@ -1,9 +1,10 @@
 #include <cstring>
 #include <vector>
 
+#include "core/e8m0.h"
 #include "core/minifloat.h"
-#include "core/nf4.h"
 #include "kernels/dequant/dequantize.h"
+#include "kernels/format_table.h"
 
 namespace qz::kernels {
 namespace {
@@ -35,57 +36,80 @@ float half(uint16_t code) {
   return decode_table(MiniFloat::F16)[code];
 }
 
-float fp16_scale(const PackedWeightView& w, int64_t row, int64_t col) {
-  return half(static_cast<const uint16_t*>(w.scales)[row * w.groups() + col / w.group]);
-}
-
 uint8_t nibble(const uint8_t* row, int64_t col) {
   const uint8_t byte = row[col / 2];
   return col % 2 == 0 ? (byte & 0xF) : (byte >> 4);
+}
+
+// The code at (row, col) as a float, before scale and zero point.
+float decode_code(const PackedWeightView& w, const uint8_t* codes, int64_t col) {
+  const auto* halves = reinterpret_cast<const uint16_t*>(codes);
+  switch (layout(w.format).codes) {
+    case CodeKind::F32: {
+      float v;
+      std::memcpy(&v, codes + col * 4, 4);
+      return v;
+    }
+    case CodeKind::F16:
+      return half(halves[col]);
+    case CodeKind::BF16: {
+      const uint32_t bits = static_cast<uint32_t>(halves[col]) << 16;  // the top half of an f32
+      float v;
+      std::memcpy(&v, &bits, 4);
+      return v;
+    }
+    case CodeKind::E4M3:
+      return decode_table(MiniFloat::E4M3)[codes[col]];
+    case CodeKind::E5M2:
+      return decode_table(MiniFloat::E5M2)[codes[col]];
+    case CodeKind::Int8:
+      return static_cast<float>(static_cast<int8_t>(codes[col]));
+    case CodeKind::IntNibble:
+      return static_cast<float>(nibble(codes, col));
+    case CodeKind::CodebookNibble:
+      return format_row(w.format).codebook[nibble(codes, col)];
+  }
+  return 0.0f;
+}
+
+// Index of (row, col)'s group; only grouped formats have a group size.
+int64_t group_index(const PackedWeightView& w, int64_t row, int64_t col) {
+  return row * w.groups() + col / w.group;
+}
+
+float scale_of(const PackedWeightView& w, int64_t row, int64_t col) {
+  switch (layout(w.format).scales) {
+    case ScaleKind::None:
+      return 1.0f;
+    case ScaleKind::RowF16:
+      return half(static_cast<const uint16_t*>(w.scales)[row]);
+    case ScaleKind::GroupF16:
+      return half(static_cast<const uint16_t*>(w.scales)[group_index(w, row, col)]);
+    case ScaleKind::GroupE8M0:
+      return e8m0_to_float(static_cast<const uint8_t*>(w.scales)[group_index(w, row, col)]);
+  }
+  return 1.0f;
+}
+
+float zero_of(const PackedWeightView& w, int64_t row, int64_t col) {
+  switch (layout(w.format).zeros) {
+    case ZeroKind::None:
+      return 0.0f;
+    case ZeroKind::Implicit8:
+      return 8.0f;
+    case ZeroKind::GroupU8:
+      return static_cast<float>(static_cast<const uint8_t*>(w.zeros)[group_index(w, row, col)]);
+    case ZeroKind::GroupF16:
+      return half(static_cast<const uint16_t*>(w.zeros)[group_index(w, row, col)]);
+  }
+  return 0.0f;
 }
 
 }  // namespace
 
 float dequantize_weight(const PackedWeightView& w, int64_t row, int64_t col) {
   const uint8_t* codes = static_cast<const uint8_t*>(w.data) + row * w.row_bytes();
-  const auto* halves = reinterpret_cast<const uint16_t*>(codes);
-  switch (w.format) {
-    case WeightFormat::F32: {
-      float v;
-      std::memcpy(&v, codes + col * 4, 4);
-      return v;
-    }
-    case WeightFormat::F16:
-      return half(halves[col]);
-    case WeightFormat::BF16: {
-      const uint32_t bits = static_cast<uint32_t>(halves[col]) << 16;  // the top half of an f32
-      float v;
-      std::memcpy(&v, &bits, 4);
-      return v;
-    }
-    case WeightFormat::E4M3:
-    case WeightFormat::E5M2:
-      return decode_table(w.format == WeightFormat::E4M3 ? MiniFloat::E4M3
-                                                         : MiniFloat::E5M2)[codes[col]] *
-             half(static_cast<const uint16_t*>(w.scales)[row]);
-    case WeightFormat::I8:
-      return static_cast<float>(static_cast<int8_t>(codes[col])) *
-             half(static_cast<const uint16_t*>(w.scales)[row]);
-    case WeightFormat::Q4Sym:
-      return static_cast<float>(nibble(codes, col) - 8) * fp16_scale(w, row, col);
-    case WeightFormat::Q4Asym:
-      return static_cast<float>(
-                 nibble(codes, col) -
-                 static_cast<const uint8_t*>(w.zeros)[row * w.groups() + col / w.group]) *
-             fp16_scale(w, row, col);
-    case WeightFormat::Q4F16Zero:
-      return (static_cast<float>(nibble(codes, col)) -
-              half(static_cast<const uint16_t*>(w.zeros)[row * w.groups() + col / w.group])) *
-             fp16_scale(w, row, col);
-    case WeightFormat::NF4:
-      return nf4_decode(nibble(codes, col)) * fp16_scale(w, row, col);
-  }
-  return 0.0f;
+  return (decode_code(w, codes, col) - zero_of(w, row, col)) * scale_of(w, row, col);
 }
 
 void dequantize_rows_ref(const PackedWeightView& w, int64_t row_begin, int64_t row_end,

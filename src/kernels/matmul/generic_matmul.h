@@ -45,20 +45,22 @@ template <WeightFormat Fmt>
 constexpr bool kNibbles = is_nibble_format(Fmt);
 
 template <WeightFormat Fmt>
-constexpr bool kRowScaled =
-    Fmt == WeightFormat::I8 || Fmt == WeightFormat::E4M3 || Fmt == WeightFormat::E5M2;
+constexpr bool kRowScaled = layout(Fmt).scales == ScaleKind::RowF16;
 
 // Byte offset of column c (c % 32 == 0) within a stored row.
 template <WeightFormat Fmt>
 int64_t byte_offset(int64_t c) {
-  if constexpr (Fmt == WeightFormat::F32) return c * 4;
-  if constexpr (Fmt == WeightFormat::F16 || Fmt == WeightFormat::BF16) return c * 2;
   if constexpr (kNibbles<Fmt>) return c / 2;
-  return c;
+  return c * code_bytes(Fmt);
 }
 
+// The scale of (row, group) index i of a grouped format: FP16, or E8M0's 2^(e − 127).
 template <WeightFormat Fmt>
-float fp16_at(const PackedWeightView& w, int64_t index) {
+float group_scale(const PackedWeightView& w, int64_t index) {
+  if constexpr (layout(Fmt).scales == ScaleKind::GroupE8M0) {
+    const uint32_t e = static_cast<const uint8_t*>(w.scales)[index];
+    return e == 0 ? 0x1p-127f : e == 0xFF ? __builtin_nanf("") : __builtin_bit_cast(float, e << 23);
+  }
   return _cvtsh_ss(static_cast<const uint16_t*>(w.scales)[index]);
 }
 
@@ -66,18 +68,19 @@ float fp16_at(const PackedWeightView& w, int64_t index) {
 template <WeightFormat Fmt>
 float row_scale(const PackedWeightView& w, int64_t row) {
   if constexpr (!kRowScaled<Fmt>) return 1.0f;
-  const float s = fp16_at<Fmt>(w, row);
-  return Fmt == WeightFormat::E4M3 ? s * 256.0f : s;
+  const float s = _cvtsh_ss(static_cast<const uint16_t*>(w.scales)[row]);
+  return layout(Fmt).codes == CodeKind::E4M3 ? s * 256.0f : s;
 }
 
-// The group's zero point as a float (integer for every format but Q4F16Zero).
+// The group's zero point as a float (integer for every kind but GroupF16).
 template <WeightFormat Fmt>
 float zero_point(const PackedWeightView& w, int64_t row, int64_t group) {
   const int64_t i = row * w.groups() + group;
-  if constexpr (Fmt == WeightFormat::Q4Sym) return 8.0f;
-  if constexpr (Fmt == WeightFormat::Q4Asym)
+  constexpr ZeroKind kZeros = layout(Fmt).zeros;
+  if constexpr (kZeros == ZeroKind::Implicit8) return 8.0f;
+  if constexpr (kZeros == ZeroKind::GroupU8)
     return static_cast<float>(static_cast<const uint8_t*>(w.zeros)[i]);
-  if constexpr (Fmt == WeightFormat::Q4F16Zero)
+  if constexpr (kZeros == ZeroKind::GroupF16)
     return _cvtsh_ss(static_cast<const uint16_t*>(w.zeros)[i]);
   return 0.0f;
 }
@@ -119,7 +122,7 @@ void gemv_rows(const float* xp, const PackedWeightView& w, int64_t row, const fl
       F s = acc[r][0];
       for (int j = 1; j < kVecs; ++j) s = V::add(s, acc[r][j]);
       if constexpr (kNibbles<Fmt>)
-        total[r] = V::fma(s, V::set1(fp16_at<Fmt>(w, (row + r) * w.groups() + gi)), total[r]);
+        total[r] = V::fma(s, V::set1(group_scale<Fmt>(w, (row + r) * w.groups() + gi)), total[r]);
       else
         total[r] = V::add(total[r], s);
     }
@@ -157,7 +160,7 @@ void decode_panel(const PackedWeightView& w, int64_t r0, int64_t rows, int64_t c
     const float rs = row_scale<Fmt>(w, row);
     for (int64_t c = c0; c < full_end; c += 32) {
       const int64_t gi = kNibbles<Fmt> ? c / w.group : 0;
-      const float s = kNibbles<Fmt> ? fp16_at<Fmt>(w, row * w.groups() + gi) : rs;
+      const float s = kNibbles<Fmt> ? group_scale<Fmt>(w, row * w.groups() + gi) : rs;
       F d[kVecs];
       V::template decode32<Fmt>(codes + byte_offset<Fmt>(c), zero_point<Fmt>(w, row, gi), lut, d);
       for (int j = 0; j < kVecs; ++j) {
@@ -235,7 +238,7 @@ void decode_panel_kmajor(const PackedWeightView& w, int64_t r0, int64_t rows, in
           continue;
         }
         const float s =
-            kNibbles<Fmt> ? fp16_at<Fmt>(w, row * w.groups() + gi) : row_scale<Fmt>(w, row);
+            kNibbles<Fmt> ? group_scale<Fmt>(w, row * w.groups() + gi) : row_scale<Fmt>(w, row);
         F v[kVecs];
         V::template decode32<Fmt>(base + row * w.row_bytes() + byte_offset<Fmt>(c),
                                   zero_point<Fmt>(w, row, gi), lut, v);
@@ -327,16 +330,7 @@ void with_format(WeightFormat f, Fn&& fn) {
 #define QZ_FORMAT_CASE(F) \
   case WeightFormat::F:   \
     return fn.template operator()<WeightFormat::F>();
-    QZ_FORMAT_CASE(F32)
-    QZ_FORMAT_CASE(F16)
-    QZ_FORMAT_CASE(BF16)
-    QZ_FORMAT_CASE(E4M3)
-    QZ_FORMAT_CASE(E5M2)
-    QZ_FORMAT_CASE(I8)
-    QZ_FORMAT_CASE(Q4Sym)
-    QZ_FORMAT_CASE(Q4Asym)
-    QZ_FORMAT_CASE(Q4F16Zero)
-    QZ_FORMAT_CASE(NF4)
+    QZ_WEIGHT_FORMATS(QZ_FORMAT_CASE)
 #undef QZ_FORMAT_CASE
   }
 }

@@ -2,9 +2,9 @@
 
 #include <vector>
 
-#include "core/nf4.h"
 #include "core/thread_pool.h"
 #include "kernels/dequant/dequantize.h"
+#include "kernels/format_table.h"
 #include "kernels/matmul/matmul_isa.h"
 #include "kernels/work_split.h"
 
@@ -21,15 +21,6 @@ const MatmulIsaKernels* kernels_for(Isa isa) {
       return f32_wq_f32_matmul__avx512();
   }
   return nullptr;
-}
-
-const float* nf4_table() {
-  static const std::vector<float> table = [] {
-    std::vector<float> t(16);
-    for (int c = 0; c < 16; ++c) t[c] = nf4_decode(static_cast<uint8_t>(c));
-    return t;
-  }();
-  return table.data();
 }
 
 // The activations in the kernels' column order: for nibble formats each full block of 32 columns
@@ -68,6 +59,10 @@ void matmul_ref_rows(const float* x, int64_t m, const PackedWeightView& w, int64
 
 }  // namespace
 
+bool has_fast_matmul(const PackedWeightView& w) {
+  return !is_grouped_format(w.format) || (w.group > 0 && w.group % 32 == 0);
+}
+
 void matmul_f32_ref(const float* x, int64_t m, const PackedWeightView& w, const Epilogue& e,
                     float* y) {
   matmul_ref_rows(x, m, w, 0, w.n, y);
@@ -77,8 +72,7 @@ void matmul_f32_ref(const float* x, int64_t m, const PackedWeightView& w, const 
 void matmul_f32_on(Isa isa, const float* x, int64_t m, const PackedWeightView& w, const Epilogue& e,
                    float* y) {
   const MatmulIsaKernels* fast = kernels_for(isa);
-  const bool grouped_ok = !is_nibble_format(w.format) || (w.group > 0 && w.group % 32 == 0);
-  if (fast == nullptr || !grouped_ok || m <= 0) {
+  if (fast == nullptr || !has_fast_matmul(w) || m <= 0) {
     parallel_for(w.n, 8, [&](int64_t n0, int64_t n1) {
       matmul_ref_rows(x, m, w, n0, n1, y);
       apply_epilogue(e, y, m, w.n, n0, n1);
@@ -87,7 +81,7 @@ void matmul_f32_on(Isa isa, const float* x, int64_t m, const PackedWeightView& w
   }
   thread_local std::vector<float> permuted;
   const float* xp = prepare_activations(x, m, w, permuted);
-  const float* lut = nf4_table();
+  const float* lut = format_row(w.format).codebook.data();
   if (m == 1) {
     parallel_for(w.n, 16, [&](int64_t n0, int64_t n1) {
       fast->gemv(xp, w, n0, n1, lut, y);

@@ -17,6 +17,10 @@
 
 namespace qz::kernels {
 
+// Whether the ISA kernels take `w` (grouped formats need group % 32 == 0: no 32-column block
+// straddles two groups); otherwise every ISA runs the reference.
+bool has_fast_matmul(const PackedWeightView& w);
+
 // The reference: decode each weight, accumulate in double, apply the epilogue.
 void matmul_f32_ref(const float* x, int64_t m, const PackedWeightView& w, const Epilogue& e,
                     float* y);

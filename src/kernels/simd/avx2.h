@@ -107,22 +107,23 @@ struct Avx2 {
 
   template <WeightFormat Fmt>
   static void decode32(const uint8_t* p, float zero, const float* lut, F out[4]) {
-    if constexpr (Fmt == WeightFormat::F32) {
+    constexpr CodeKind C = layout(Fmt).codes;
+    if constexpr (C == CodeKind::F32) {
       for (int j = 0; j < 4; ++j)
         out[j] = _mm256_loadu_ps(reinterpret_cast<const float*>(p) + 8 * j);
-    } else if constexpr (Fmt == WeightFormat::F16) {
+    } else if constexpr (C == CodeKind::F16) {
       for (int j = 0; j < 4; ++j)
         out[j] = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * j)));
-    } else if constexpr (Fmt == WeightFormat::BF16) {
+    } else if constexpr (C == CodeKind::BF16) {
       for (int j = 0; j < 4; ++j) {
         const __m256i h =
             _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * j)));
         out[j] = _mm256_castsi256_ps(_mm256_slli_epi32(h, 16));
       }
-    } else if constexpr (Fmt == WeightFormat::E5M2 || Fmt == WeightFormat::E4M3) {
+    } else if constexpr (C == CodeKind::E5M2 || C == CodeKind::E4M3) {
       for (int j = 0; j < 4; ++j)
-        out[j] = _mm256_cvtph_ps(fp8_to_fp16(_mm_cvtepu8_epi16(load8(p + 8 * j)), Fmt));
-    } else if constexpr (Fmt == WeightFormat::I8) {
+        out[j] = _mm256_cvtph_ps(fp8_to_fp16(_mm_cvtepu8_epi16(load8(p + 8 * j)), C));
+    } else if constexpr (C == CodeKind::Int8) {
       for (int j = 0; j < 4; ++j)
         out[j] = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(load8(p + 8 * j)));
     } else {
@@ -131,7 +132,7 @@ struct Avx2 {
       const __m256i b1 = _mm256_cvtepu8_epi32(load8(p + 8));
       const __m256i idx[4] = {_mm256_and_si256(b0, mask), _mm256_and_si256(b1, mask),
                               _mm256_srli_epi32(b0, 4), _mm256_srli_epi32(b1, 4)};
-      if constexpr (Fmt == WeightFormat::NF4) {
+      if constexpr (C == CodeKind::CodebookNibble) {
         const __m256 low_half = _mm256_loadu_ps(lut);
         const __m256 high_half = _mm256_loadu_ps(lut + 8);
         for (int j = 0; j < 4; ++j) {
@@ -149,8 +150,8 @@ struct Avx2 {
   }
 
   // See Avx512::fp8_to_fp16.
-  static __m128i fp8_to_fp16(__m128i b, WeightFormat f) {
-    if (f == WeightFormat::E5M2) return _mm_slli_epi16(b, 8);
+  static __m128i fp8_to_fp16(__m128i b, CodeKind f) {
+    if (f == CodeKind::E5M2) return _mm_slli_epi16(b, 8);
     const __m128i sign = _mm_slli_epi16(_mm_and_si128(b, _mm_set1_epi16(0x80)), 8);
     const __m128i rest = _mm_slli_epi16(_mm_and_si128(b, _mm_set1_epi16(0x7F)), 7);
     return _mm_or_si128(sign, rest);

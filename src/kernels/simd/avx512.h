@@ -2,9 +2,9 @@
 // from source files compiled with the AVX-512 flags (CMakeLists.txt sets them per file).
 //
 // decode32 turns 32 stored weights into floats (`zero`: the int4 group's zero point; `lut`:
-// NF4's codebook). Nibble formats come out de-interleaved, low nibbles (even columns) in out[0] and
-// high nibbles (odd columns) in out[1]: the activations are permuted to match once per call
-// (prepare_activations), so no shuffle runs per weight.
+// the codebook of CodebookNibble formats). Nibble formats come out de-interleaved, low nibbles
+// (even columns) in out[0] and high nibbles (odd columns) in out[1]: the activations are permuted
+// to match once per call (prepare_activations), so no shuffle runs per weight.
 #pragma once
 
 #include <immintrin.h>
@@ -109,34 +109,36 @@ struct Avx512 {
 
   template <WeightFormat Fmt>
   static void decode32(const uint8_t* p, float zero, const float* lut, F out[2]) {
-    if constexpr (Fmt == WeightFormat::F32) {
+    constexpr CodeKind C = layout(Fmt).codes;
+    if constexpr (C == CodeKind::F32) {
       out[0] = _mm512_loadu_ps(reinterpret_cast<const float*>(p));
       out[1] = _mm512_loadu_ps(reinterpret_cast<const float*>(p) + 16);
-    } else if constexpr (Fmt == WeightFormat::F16) {
+    } else if constexpr (C == CodeKind::F16) {
       for (int j = 0; j < 2; ++j)
         out[j] = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * j)));
-    } else if constexpr (Fmt == WeightFormat::BF16) {
+    } else if constexpr (C == CodeKind::BF16) {
       for (int j = 0; j < 2; ++j) {
         const __m512i h =
             _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * j)));
         out[j] = _mm512_castsi512_ps(_mm512_slli_epi32(h, 16));
       }
-    } else if constexpr (Fmt == WeightFormat::E5M2 || Fmt == WeightFormat::E4M3) {
+    } else if constexpr (C == CodeKind::E5M2 || C == CodeKind::E4M3) {
       for (int j = 0; j < 2; ++j) {
         const __m256i b =
             _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * j)));
-        out[j] = _mm512_cvtph_ps(fp8_to_fp16(b, Fmt));
+        out[j] = _mm512_cvtph_ps(fp8_to_fp16(b, C));
       }
-    } else if constexpr (Fmt == WeightFormat::I8) {
+    } else if constexpr (C == CodeKind::Int8) {
       for (int j = 0; j < 2; ++j)
         out[j] = _mm512_cvtepi32_ps(
             _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * j))));
     } else {  // nibbles, two per byte, low first
       // vpermps reads only the low 4 bits of each index lane, so the byte itself indexes the
-      // table of (code − zero) values (or NF4's codebook) for its low nibble, no mask needed.
+      // table of (code − zero) values (or the format's codebook) for its low nibble, no mask
+      // needed.
       const __m512i b = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
       __m512 table;
-      if constexpr (Fmt == WeightFormat::NF4)
+      if constexpr (C == CodeKind::CodebookNibble)
         table = _mm512_loadu_ps(lut);
       else
         table = _mm512_sub_ps(_mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
@@ -149,8 +151,8 @@ struct Avx512 {
   // FP8 codes (one per 16-bit lane) as FP16 bits. E5M2 is the top byte of FP16 exactly. E4M3
   // moves its exponent and mantissa into FP16's low exponent bits: the result is the value
   // divided by 2^8 (normal and subnormal alike), which the caller folds into the row scale.
-  static __m256i fp8_to_fp16(__m256i b, WeightFormat f) {
-    if (f == WeightFormat::E5M2) return _mm256_slli_epi16(b, 8);
+  static __m256i fp8_to_fp16(__m256i b, CodeKind f) {
+    if (f == CodeKind::E5M2) return _mm256_slli_epi16(b, 8);
     const __m256i sign = _mm256_slli_epi16(_mm256_and_si256(b, _mm256_set1_epi16(0x80)), 8);
     const __m256i rest = _mm256_slli_epi16(_mm256_and_si256(b, _mm256_set1_epi16(0x7F)), 7);
     return _mm256_or_si256(sign, rest);
