@@ -1,12 +1,18 @@
 #include "io/quantize_methods.h"
 
+#include "core/error.h"
+
 namespace qz::io {
 
 using kernels::WeightFormat;
 
 int64_t QuantizeMethod::group_for(int64_t requested) const {
   if (!kernels::is_grouped_format(format)) return 0;
-  if (kernels::layout(format).fixed_group > 0) return kernels::layout(format).fixed_group;
+  const int64_t fixed = kernels::layout(format).fixed_group;
+  QZ_CHECK(fixed == 0 || requested == 0 || requested == fixed,
+           "[quantize] {} blocks are {} weights by definition: group {} does not apply", name,
+           fixed, requested);
+  if (fixed > 0) return fixed;
   return requested > 0 ? requested : default_group;
 }
 

@@ -25,7 +25,8 @@ struct QuantizeMethod {
   std::string help;                        // one line for --help
   // Whether --sym/--asym choose between two grids.
   bool has_grid_choice() const { return format != symmetric_format; }
-  // The group a layer gets for a requested group (0: the default).
+  // The group a layer gets for a requested group (0: the default); InputError when the format
+  // fixes its group (MX blocks) and another is requested.
   int64_t group_for(int64_t requested) const;
 };
 

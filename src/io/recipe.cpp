@@ -207,6 +207,12 @@ RecipeStep parse_recipe_step(const json& step, const std::string& where) {
     QZ_CHECK(options["group"].get<int64_t>() >= 1, "{}: field 'group': expected a positive size",
              at);
   }
+  if (const QuantizeMethod* q = find_quantize_method(method)) {
+    const int64_t fixed = kernels::layout(q->format).fixed_group, group = options["group"];
+    QZ_CHECK(fixed == 0 || group == 0 || group == fixed,
+             "{}: field 'group': {} blocks are {} weights by definition, not {}", at, method, fixed,
+             group);
+  }
   if (method == "prune-nm")
     QZ_CHECK(options["pattern"] != "unstructured", "{}: field 'pattern': expected N:M", at);
   return {method, options};
