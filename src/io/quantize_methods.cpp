@@ -84,6 +84,14 @@ const std::vector<QuantizeMethod>& quantize_method_rows() {
        {64, 128, 256},
        "int8",
        "NF4 codebook weights, an FP16 absmax per block"},
+      {"mxfp4",
+       WeightFormat::MXFP4,
+       WeightFormat::MXFP4,
+       "none",
+       32,
+       {},
+       "int8",
+       "MXFP4 (OCP MX v1.0): E2M1 weights, an E8M0 power-of-two scale per 32"},
   };
   return rows;
 }

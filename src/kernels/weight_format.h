@@ -16,6 +16,7 @@
 //   Q4Asym    nibbles               fp16 [N, G]                u8 [N, G]
 //   Q4F16Zero nibbles               fp16 [N, G]                fp16 [N, G] (fractional, HQQ)
 //   NF4       nibbles (codebook)    fp16 [N, G] (absmax)       —
+//   MXFP4     nibbles (E2M1)        E8M0 u8 [N, ceil(K/32)]    —
 //
 // Nibbles: byte j of a row holds column 2j in bits 0–3 and 2j + 1 in bits 4–7, ceil(K/2)
 // bytes per row. G = ceil(K / group). Dequantized value: decode(code)·scale, with
@@ -38,7 +39,8 @@ namespace qz::kernels {
   X(Q4Sym)                   \
   X(Q4Asym)                  \
   X(Q4F16Zero)               \
-  X(NF4)
+  X(NF4)                     \
+  X(MXFP4)
 
 enum class WeightFormat {
 #define QZ_FORMAT_ENUM(F) F,
@@ -101,6 +103,8 @@ constexpr FormatLayout layout(WeightFormat f) {
       return {CodeKind::IntNibble, ScaleKind::GroupF16, ZeroKind::GroupF16};
     case WeightFormat::NF4:
       return {CodeKind::CodebookNibble, ScaleKind::GroupF16, ZeroKind::None};
+    case WeightFormat::MXFP4:  // OCP MX v1.0: E2M1 codes, one E8M0 scale per 32
+      return {CodeKind::CodebookNibble, ScaleKind::GroupE8M0, ZeroKind::None, 32};
   }
   return {CodeKind::F32, ScaleKind::None, ZeroKind::None};
 }

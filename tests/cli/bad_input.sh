@@ -156,6 +156,7 @@ expect_bad "compress unknown method"  "--method"            compress "$dir/model
 expect_bad "compress unknown layer"   "unknown layer 'fc9'" compress "$dir/model.safetensors" --method int8 --exclude fc9 --out "$dir/c2.safetensors"
 expect_bad "compress sym and asym"    "exclude each other"  compress "$dir/model.safetensors" --method int4 --sym --asym --out "$dir/c3.safetensors"
 expect_bad "compress bad group"       "--group"             compress "$dir/model.safetensors" --method int4 --group 0 --out "$dir/c4.safetensors"
+expect_bad "compress mxfp4 group"     "mxfp4 blocks are 32 weights" compress "$dir/model.safetensors" --method mxfp4 --group 64 --out "$dir/c4m.safetensors"
 expect_bad "compress non-model"       "junk.safetensors"    compress "$dir/junk.safetensors" --method int8 --out "$dir/c5.safetensors"
 expect_bad "bench missing model"      "cannot open"         bench "$dir/missing.safetensors"
 expect_bad "bench bad batch"          "--batch"             bench "$dir/model.safetensors" --batch 1,0
