@@ -37,9 +37,10 @@ void run_doctor(const DoctorArgs& a) {
   fmt::print("memory     {:.1f} GB/s read, one thread (512 MiB, median)\n",
              j["measured"]["memory_read_gbs_1thread"].get<double>());
   fmt::print(
-      "peak       {:.0f} GOP/s int8 (vpdpbusd), {:.0f} GFLOP/s fp32 (FMA), one thread; 0: "
+      "peak       {:.0f} GOP/s int8 ({}), {:.0f} GFLOP/s fp32 (FMA), one thread; 0: "
       "no such instruction\n",
       j["measured"]["int8_peak_gops_1thread"].get<double>(),
+      j["kernels"]["isa"] == "avx512" ? "vpdpbusd" : "vpmaddubsw + vpmaddwd",
       j["measured"]["fp32_peak_gflops_1thread"].get<double>());
 }
 

@@ -215,8 +215,8 @@ json scaled_widths(json config, double f) {
   return config;
 }
 
-// With no student given, the teacher's architecture with its widths scaled so that the
-// student has about a quarter of the teacher's parameters.
+}  // namespace
+
 json default_student(const json& teacher_config, int64_t teacher_parameters) {
   json best = teacher_config;
   double best_error = std::numeric_limits<double>::infinity();
@@ -233,6 +233,8 @@ json default_student(const json& teacher_config, int64_t teacher_parameters) {
   }
   return best;
 }
+
+namespace {
 
 json distill(RecipeState& s, const io::RecipeStep& step) {
   require_no_masks(s, step.method);

@@ -57,4 +57,8 @@ RecipeResult run_recipe(nn::ModelFile& file, const RecipeRequest& request,
 // Sum of the compressible layers' stored weight bytes.
 int64_t model_weight_bytes(const nn::Model& model);
 
+// The distillation student when none is given: the teacher's config with its layer widths
+// scaled so that it has about a quarter of the teacher's parameters.
+nlohmann::json default_student(const nlohmann::json& teacher_config, int64_t teacher_parameters);
+
 }  // namespace qz::workflow

@@ -1,6 +1,5 @@
-// The measured arithmetic peaks: present exactly where the ISA has the instruction, and the
-// int8 dot product retires more operations than the FP32 FMA (64 multiply-adds per vpdpbusd
-// against 16 per FMA).
+// The measured arithmetic peaks: present at every vector level, and the int8 dot product
+// retires more operations than the FP32 FMA.
 #include <gtest/gtest.h>
 
 #include "kernels/peak/peak.h"
@@ -17,10 +16,10 @@ TEST(ComputePeak, MeasuredWhereTheIsaHasTheInstruction) {
       continue;
     }
     EXPECT_GT(p.fp32_gflops, 1.0) << isa_name(isa);
-    if (isa == Isa::Avx512)
-      EXPECT_GT(p.int8_gops, p.fp32_gflops) << "int8 " << p.int8_gops << " fp32 " << p.fp32_gflops;
-    else
-      EXPECT_EQ(p.int8_gops, 0.0) << isa_name(isa);
+    // Per instruction slot the int8 dot product does more than an FMA: 64 multiply-adds per
+    // vpdpbusd against 16, and 32 per AVX2 vpmaddubsw + vpmaddwd pair against 2 × 8.
+    EXPECT_GT(p.int8_gops, p.fp32_gflops)
+        << isa_name(isa) << " int8 " << p.int8_gops << " fp32 " << p.fp32_gflops;
   }
 }
 

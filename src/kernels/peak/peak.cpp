@@ -32,6 +32,7 @@ ComputePeak measure_compute_peak(Isa isa) {
     peak.int8_gops = median_rate(&int8_dot_loop__avx512vnni, 12.0 * 64 * 2);
     peak.fp32_gflops = median_rate(&fp32_fma_loop__avx512, 12.0 * 16 * 2);
   } else if (isa == Isa::Avx2) {
+    peak.int8_gops = median_rate(&int8_dot_loop__avx2, 12.0 * 32 * 2);
     peak.fp32_gflops = median_rate(&fp32_fma_loop__avx2, 12.0 * 8 * 2);
   }
   return peak;
