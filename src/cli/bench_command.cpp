@@ -8,6 +8,7 @@
 #include "eval/latency.h"
 #include "io/atomic_file.h"
 #include "nn/model_file.h"
+#include "nn/quantized_layer.h"
 #include "workflow/generate.h"
 #include "workflow/measure_fusion.h"
 
@@ -98,6 +99,15 @@ void run_bench(const BenchArgs& a) {
     fmt::print("{} ({} bytes, {} threads{})\n{}", a.model, file.file_bytes,
                torch::get_num_threads(),
                lm ? fmt::format(", {} tokens per sequence", a.seq_len) : "", table.to_text());
+  j["kernels"] = nlohmann::json::object();
+  const auto kernels = nn::quantized_layer_kernels(*file.model);
+  for (const auto& k : kernels) j["kernels"][k.layer] = k.kernel;
+  if (a.json != "-" && !kernels.empty()) {
+    TextTable kt({"layer", "kernel", "note"});
+    for (const auto& k : kernels)
+      kt.add_row({k.layer, k.kernel, k.reference_reason.empty() ? "" : "scalar reference"});
+    fmt::print("\n{}", kt.to_text());
+  }
   if (lm && !a.contexts.empty()) j["decoding"] = bench_decoding(*file.model, a, a.json != "-");
   j["fusion"] = bench_fusion(*file.model, a, a.json != "-");
   if (!a.json.empty()) write_json_output(a.json, j);

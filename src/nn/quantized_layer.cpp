@@ -1,6 +1,8 @@
 #include "nn/quantized_layer.h"
 
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <vector>
 
 #include "core/error.h"
@@ -235,7 +237,53 @@ const kernels::VnniPackedWeights* QuantizedLayer::packed_int8() {
   return &packed_;
 }
 
+void QuantizedLayer::warn_if_reference() {
+  if (warned_) return;
+  warned_ = true;
+  const std::string reason = reference_reason();
+  if (reason.empty()) return;
+  // Once per reason in a process: a model has many layers of the same scheme.
+  static std::mutex mutex;
+  static std::set<std::string> said;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (said.insert(reason).second)
+    fmt::print(stderr, "warning: {} runs the scalar reference kernel ({})\n", kernel_name(),
+               reason);
+}
+
+std::string QuantizedLayer::reference_reason() const {
+  const kernels::Isa isa = kernels::active_isa();
+  if (isa == kernels::Isa::Ref) return "";
+  const std::string name = kernels::weight_format_name(options_.format);
+  if (options_.activations == ActivationQuant::None) {
+    if (kernels::has_fast_matmul(view())) return "";
+    return fmt::format("{} with group {}: the vector kernels need groups that are a multiple of 32",
+                       name, options_.group);
+  }
+  if (!kernels::is_nibble_format(options_.format)) return "";  // u8×s8 GEMM on every level
+  if (kernels::gemm_q4u8_has_fast_kernel(isa, options_.group)) return "";
+  return fmt::format(
+      "{} with int8 activations and group {}: the W4A8 kernels take groups of 32, 64 or a "
+      "multiple of 128",
+      name, options_.group);
+}
+
+std::string QuantizedLayer::kernel_name() const {
+  const kernels::Isa isa = kernels::active_isa();
+  std::string weights = kernels::weight_format_name(options_.format);
+  std::erase(weights, '-');
+  if (kernels::is_grouped_format(options_.format)) weights += fmt::format("g{}", options_.group);
+  const bool reference = isa == kernels::Isa::Ref || !reference_reason().empty();
+  const bool integer = options_.activations != ActivationQuant::None;
+  std::string level = reference ? "ref" : kernels::isa_name(isa);
+  if (integer && !reference && isa == kernels::Isa::Avx512) level = "avx512vnni";
+  return fmt::format("{}_{}_f32_{}__{}", integer ? "u8" : "f32",
+                     integer && options_.format == WeightFormat::I8 ? "s8" : weights,
+                     integer ? "gemm" : "matmul", level);
+}
+
 torch::Tensor QuantizedLayer::matmul(const torch::Tensor& x2d) {
+  warn_if_reference();
   const torch::Tensor x = x2d.contiguous().to(torch::kFloat32);
   const int64_t m = x.size(0);
   auto y = torch::empty({m, out_});
@@ -308,6 +356,14 @@ std::vector<std::pair<std::string, io::Dtype>> QuantizedLayer::file_dtypes() con
   for (const kernels::StoredTensor& t : kernels::stored_tensors(options_.format))
     if (torch_dtype(t.dtype) == torch::kUInt8 && t.dtype != "U8")
       out.emplace_back(t.name, *io::parse_dtype(t.dtype));
+  return out;
+}
+
+std::vector<LayerKernel> quantized_layer_kernels(const Model& model) {
+  std::vector<LayerKernel> out;
+  for (const auto& slot : model.layers())
+    if (const auto* q = dynamic_cast<const QuantizedLayer*>(slot.get().get()))
+      out.push_back({slot.name(), q->kernel_name(), q->reference_reason()});
   return out;
 }
 

@@ -23,6 +23,7 @@
 #include "kernels/gemm_q4_u8/gemm_q4_u8.h"
 #include "kernels/gemm_u8s8/vnni_packed_weights.h"
 #include "nn/compressible_layer.h"
+#include "nn/model.h"
 
 namespace qz::nn {
 
@@ -70,6 +71,11 @@ class QuantizedLayer : public CompressibleLayer {
   void after_load(const std::string& where) override;
 
   const QuantizeOptions& options() const { return options_; }
+  // The kernel this layer runs on the active ISA, named <activations>_<weights>_<output>_<op>__
+  // <isa> (e.g. f32_nf4g64_f32_matmul__avx512); "__ref" where it lands on the scalar reference.
+  std::string kernel_name() const;
+  // Why the layer runs the scalar reference on a CPU with vector kernels; empty when it does not.
+  std::string reference_reason() const;
   kernels::PackedWeightView view() const;
 
  private:
@@ -85,6 +91,8 @@ class QuantizedLayer : public CompressibleLayer {
   kernels::Q4Weights q4_weights() const;  // int4-dynamic's view, row offsets not set
   // The codes in the VNNI layout, packed on the first GEMM where the CPU runs that kernel.
   const kernels::VnniPackedWeights* packed_int8();
+  // Says once on stderr (per reason, per process) that this layer runs the scalar reference.
+  void warn_if_reference();
 
   LayerKind kind_;
   ConvGeometry geometry_;
@@ -93,7 +101,15 @@ class QuantizedLayer : public CompressibleLayer {
   torch::Tensor codes_, scales_, zeros_, bias_, input_scale_, input_zero_point_;
   torch::Tensor row_sums_, float_scales_;  // derived on first int8 use (prepare_int8); not saved
   kernels::VnniPackedWeights packed_;      // derived on first use by the VNNI kernel; not saved
+  bool warned_ = false;                    // warn_if_reference ran
 };
+
+// The kernel each quantized layer of `model` runs on the active ISA, with the reason where that
+// is the scalar reference (layers of other kinds are left out).
+struct LayerKernel {
+  std::string layer, kernel, reference_reason;
+};
+std::vector<LayerKernel> quantized_layer_kernels(const Model& model);
 
 // Scheme name → options ("int4" with sym/asym, "int8-dynamic", ...). InputError for unknown names.
 QuantizeOptions options_for_method(const std::string& method, int64_t group, bool symmetric);

@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "core/minifloat.h"
 #include "io/safetensors.h"
+#include "kernels/isa.h"
+#include "nn/dense_layers.h"
 #include "nn/model_file.h"
 #include "nn/quantized_layer.h"
 #include "test_models.h"
@@ -160,6 +162,34 @@ TEST(Formats, Fp16AndBf16AgreeWithLibTorch) {
   for (int64_t i = 0; i < x.numel(); ++i) {
     ASSERT_EQ(static_cast<uint16_t>(half[i].item<int16_t>()), float_to_fp16(xp[i])) << xp[i];
     ASSERT_EQ(static_cast<uint16_t>(bf[i].item<int16_t>()), float_to_bf16(xp[i])) << xp[i];
+  }
+}
+
+}  // namespace
+}  // namespace qz::compress
+
+namespace qz::compress {
+namespace {
+
+TEST(QuantizedKernels, ALayerOnTheScalarReferenceSaysWhy) {
+  const nn::DenseLinear dense(40, 9);
+  const bool vector_isa = kernels::active_isa() != kernels::Isa::Ref;
+  const auto fast = nn::QuantizedLayer::quantize(dense, nn::options_for_method("nf4", 32, false));
+  EXPECT_TRUE(fast->reference_reason().empty());
+  EXPECT_EQ(fast->kernel_name(),
+            "f32_nf4g32_f32_matmul__" +
+                (vector_isa ? kernels::isa_name(kernels::active_isa()) : std::string("ref")));
+  const auto odd = nn::QuantizedLayer::quantize(dense, nn::options_for_method("nf4", 20, false));
+  EXPECT_EQ(odd->kernel_name(), "f32_nf4g20_f32_matmul__ref");
+  EXPECT_EQ(odd->reference_reason().empty(), !vector_isa);
+  const auto w4a8 =
+      nn::QuantizedLayer::quantize(dense, nn::options_for_method("int4-dynamic", 96, false));
+  EXPECT_EQ(w4a8->kernel_name(), "u8_int4asymg96_f32_gemm__ref");
+  if (vector_isa) {
+    EXPECT_NE(w4a8->reference_reason().find("groups of 32, 64 or a multiple of 128"),
+              std::string::npos);
+  } else {
+    EXPECT_TRUE(w4a8->reference_reason().empty());
   }
 }
 

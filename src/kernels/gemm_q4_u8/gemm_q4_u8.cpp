@@ -38,9 +38,13 @@ void prepare_activations(const U8Activations& x, const Q4Weights& w, std::vector
 
 }  // namespace
 
+bool gemm_q4u8_has_fast_kernel(Isa isa, int64_t group) {
+  return isa != Isa::Ref && q4u8_fast_group(group);
+}
+
 void gemm_q4u8_f32_on(Isa isa, const U8Activations& x, const Q4Weights& w, const Epilogue& e,
                       float* y) {
-  if (isa != Isa::Avx512 || !q4u8_fast_group(w.group) || !x.per_row) {
+  if (!gemm_q4u8_has_fast_kernel(isa, w.group) || !x.per_row) {
     gemm_q4u8_f32_ref(x, w, e, y);
     return;
   }
@@ -48,7 +52,8 @@ void gemm_q4u8_f32_on(Isa isa, const U8Activations& x, const Q4Weights& w, const
   thread_local std::vector<int32_t> xsums;
   prepare_activations(x, w, xperm, xsums);
   const Q4Activations xa{&x, xperm.data(), xsums.data()};
-  const GemmQ4U8Range range = q4_u8_f32_gemm__avx512vnni();
+  const GemmQ4U8Range range =
+      isa == Isa::Avx512 ? q4_u8_f32_gemm__avx512vnni() : q4_u8_f32_gemm__avx2();
   const int64_t grain =
       std::max<int64_t>(kOutputGrain, kMinChunkMacs / std::max<int64_t>(1, x.m * w.k));
   parallel_for(w.n, grain, [&](int64_t n0, int64_t n1) {

@@ -13,7 +13,8 @@
 // (tolerance 1e-5 · Σ_g |s·sx|·Σ|(q − z)(xq − zx)|), not bit for bit. It reads 64 weight bytes
 // (128 columns) per load, low nibbles meeting the even columns and high nibbles the odd ones of
 // activations permuted to match once per call; groups must be 32, 64 or a multiple of 128 (any
-// other group runs the reference), and AVX2 runs the reference.
+// other group runs the reference). AVX2 runs the same blocks through vpmaddubsw + vpmaddwd,
+// exact for 4-bit codes (avx2.cpp says why).
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,10 @@ void q4_row_offsets(const Q4Weights& w, float* offsets);
 
 // y [M, N] as above, scalar: the definition. x.per_row must be true.
 void gemm_q4u8_f32_ref(const U8Activations& x, const Q4Weights& w, const Epilogue& e, float* y);
+
+// Whether `isa` has a fast kernel for groups of `group` (else gemm_q4u8_f32_on runs the
+// reference).
+bool gemm_q4u8_has_fast_kernel(Isa isa, int64_t group);
 
 // The fast kernel of `isa` (the reference where it has none), threaded over N.
 void gemm_q4u8_f32_on(Isa isa, const U8Activations& x, const Q4Weights& w, const Epilogue& e,

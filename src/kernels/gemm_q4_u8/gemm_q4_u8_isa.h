@@ -1,4 +1,4 @@
-// The entry the AVX-512 VNNI source file provides (internal to kernels/gemm_q4_u8/).
+// The entries the AVX-512 VNNI and AVX2 source files provide (internal to kernels/gemm_q4_u8/).
 #pragma once
 
 #include "kernels/gemm_q4_u8/gemm_q4_u8.h"
@@ -17,12 +17,13 @@ struct Q4Activations {
   const int32_t* xsums = nullptr;
 };
 
-// y[:, n0:n1) without the epilogue. Call only on a CPU with AVX-512 VNNI and for a group the
-// kernel takes (q4u8_fast_group).
+// y[:, n0:n1) without the epilogue. Call only on a CPU with the ISA and for a group the kernels
+// take (q4u8_fast_group).
 using GemmQ4U8Range = void (*)(const Q4Activations& x, const Q4Weights& w, int64_t n0, int64_t n1,
                                float* y);
 
 GemmQ4U8Range q4_u8_f32_gemm__avx512vnni();
+GemmQ4U8Range q4_u8_f32_gemm__avx2();
 
 // Whether the fast kernel handles this group size: 32, 64 or a multiple of kQ4Block.
 inline bool q4u8_fast_group(int64_t group) {

@@ -1,0 +1,139 @@
+// The W4A8 GEMM compiled for avx2 (flags set on this file alone in CMakeLists.txt): the AVX-512
+// VNNI kernel's blocks and activation order with AVX2's integer dot product.
+//
+// A kQ4Block block of 128 columns is two 32-byte weight loads: bytes 0–31 hold columns 0–63,
+// bytes 32–63 columns 64–127 (even columns in the low nibbles). vpmaddubsw multiplies the
+// activations (u8, first operand) by the codes (0..15, valid s8) and adds adjacent pairs into
+// s16: at most 2·255·15 = 7650, and the even and odd halves added together 15300, so nothing
+// saturates (the trap that makes AVX2 int8 GEMMs on s8 weights inexact does not apply to 4-bit
+// codes). vpmaddwd with ones then widens to int32: lane m of a half holds columns 8m..8m+7 of
+// that half, so the first half's lanes are the block's columns 0–63 and the second's 64–127.
+// Groups of 32 and 64 scale each half per lane; larger groups sum whole blocks in int32 and
+// scale once per group. The zero-point terms and the K % 128 tail are as in the VNNI kernel.
+#include <immintrin.h>
+
+#include "kernels/gemm_q4_u8/gemm_q4_u8_isa.h"
+#include "kernels/gemm_q4_u8/q4_codes.h"
+#include "kernels/simd/avx2.h"
+
+namespace qz::kernels {
+namespace {
+
+constexpr int kRows = 4;  // output rows sharing each activation load
+
+// Σ x·q over one 64-column half as 8 int32 lanes (columns 8m..8m+7 in lane m).
+inline __m256i half_dot(__m256i xe, __m256i xo, __m256i codes, __m256i nibble, __m256i ones) {
+  const __m256i lo = _mm256_and_si256(codes, nibble);
+  const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(codes, 4), nibble);
+  const __m256i pairs =
+      _mm256_add_epi16(_mm256_maddubs_epi16(xe, lo), _mm256_maddubs_epi16(xo, hi));
+  return _mm256_madd_epi16(pairs, ones);
+}
+
+inline float half_to_float(uint16_t h) {
+  return _cvtsh_ss(h);
+}
+
+// The scales of one half's lanes: groups of 64 give the half one scale, groups of 32 two
+// (lanes 0–3 and 4–7).
+inline __m256 half_scales(const uint16_t* row_scales, int64_t first_column, int64_t group) {
+  const int64_t g = first_column / group;
+  if (group == 64) return _mm256_set1_ps(half_to_float(row_scales[g]));
+  const __m128 a = _mm_set1_ps(half_to_float(row_scales[g]));
+  const __m128 b = _mm_set1_ps(half_to_float(row_scales[g + 1]));
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(a), b, 1);
+}
+
+// y[i, n .. n+R) for activation row i.
+template <int R>
+void q4_rows(const Q4Activations& xa, const Q4Weights& w, int64_t i, int64_t n, float* y) {
+  const U8Activations& x = *xa.x;
+  const int64_t k = w.k, group = w.group, groups = w.groups(), row_bytes = (k + 1) / 2;
+  const int64_t blocks = k / kQ4Block;
+  const bool small_groups = group < kQ4Block;  // 32 or 64
+  const int64_t blocks_per_group = small_groups ? 0 : group / kQ4Block;
+  const uint8_t* xr = xa.xperm + i * k;
+  const __m256i nibble = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+  __m256 acc[R];
+  __m256i pending[R];  // int32 sums of the current group (groups of kQ4Block and more)
+  for (int r = 0; r < R; ++r) {
+    acc[r] = _mm256_setzero_ps();
+    pending[r] = _mm256_setzero_si256();
+  }
+  int64_t g = 0, blocks_left = blocks_per_group;  // the current large group
+  for (int64_t b = 0; b < blocks; ++b) {
+    const uint8_t* xb = xr + b * kQ4Block;
+    const __m256i xe0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb));
+    const __m256i xe1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 32));
+    const __m256i xo0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 64));
+    const __m256i xo1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 96));
+    const bool group_ends = !small_groups && (blocks_left == 1 || b + 1 == blocks);
+    for (int r = 0; r < R; ++r) {
+      const uint8_t* codes = w.packed + (n + r) * row_bytes + b * (kQ4Block / 2);
+      // Batch 1 streams the weights: fetch the same bytes two row blocks (2R rows) ahead.
+      _mm_prefetch(reinterpret_cast<const char*>(codes + 2 * R * row_bytes), _MM_HINT_T0);
+      const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes));
+      const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + 32));
+      const __m256i d0 = half_dot(xe0, xo0, w0, nibble, ones);
+      const __m256i d1 = half_dot(xe1, xo1, w1, nibble, ones);
+      if (small_groups) {
+        const uint16_t* row_scales = w.scales + (n + r) * groups;
+        const int64_t c0 = b * kQ4Block;
+        acc[r] =
+            _mm256_fmadd_ps(_mm256_cvtepi32_ps(d0), half_scales(row_scales, c0, group), acc[r]);
+        acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(d1), half_scales(row_scales, c0 + 64, group),
+                                 acc[r]);
+        continue;
+      }
+      pending[r] = _mm256_add_epi32(pending[r], _mm256_add_epi32(d0, d1));
+      if (group_ends) {
+        const float s = half_to_float(w.scales[(n + r) * groups + g]);
+        acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(pending[r]), _mm256_set1_ps(s), acc[r]);
+        pending[r] = _mm256_setzero_si256();
+      }
+    }
+    if (!small_groups && --blocks_left == 0) {
+      blocks_left = blocks_per_group;
+      ++g;
+    }
+  }
+  // The zero-point terms: −zx·row_offset − Σ_g s·z·xsum_g; then the K % kQ4Block tail's
+  // Σ q·xq, scalar.
+  const uint8_t* xq = x.xq + i * k;
+  const int32_t* xsums = xa.xsums + i * groups;
+  const int64_t tail = blocks * kQ4Block;
+  const int64_t first_tail_group = k % kQ4Block == 0 ? groups : tail / group;
+  for (int r = 0; r < R; ++r) {
+    const int64_t row = (n + r) * groups;
+    float zterms = 0.0f;
+    for (int64_t gi = 0; gi < groups; ++gi)
+      zterms += half_to_float(w.scales[row + gi]) * static_cast<float>(q4_zero(w, n + r, gi)) *
+                static_cast<float>(xsums[gi]);
+    float extra = -static_cast<float>(x.zero[i]) * w.row_offsets[n + r];
+    const uint8_t* codes = w.packed + (n + r) * row_bytes;
+    for (int64_t gi = first_tail_group; gi < groups; ++gi) {
+      const int64_t g0 = gi * group > tail ? gi * group : tail,
+                    g1 = (gi + 1) * group < k ? (gi + 1) * group : k;
+      int32_t dot = 0;
+      for (int64_t c = g0; c < g1; ++c) dot += q4_code(codes, c) * static_cast<int32_t>(xq[c]);
+      extra += half_to_float(w.scales[row + gi]) * static_cast<float>(dot);
+    }
+    y[i * w.n + n + r] = x.scale[i] * (simd::Avx2::sum(acc[r]) - zterms + extra);
+  }
+}
+
+void gemm_q4u8(const Q4Activations& xa, const Q4Weights& w, int64_t n0, int64_t n1, float* y) {
+  int64_t n = n0;
+  for (; n + kRows <= n1; n += kRows)
+    for (int64_t i = 0; i < xa.x->m; ++i) q4_rows<kRows>(xa, w, i, n, y);
+  for (; n < n1; ++n)
+    for (int64_t i = 0; i < xa.x->m; ++i) q4_rows<1>(xa, w, i, n, y);
+}
+
+}  // namespace
+
+GemmQ4U8Range q4_u8_f32_gemm__avx2() {
+  return &gemm_q4u8;
+}
+
+}  // namespace qz::kernels
