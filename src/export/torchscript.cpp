@@ -82,7 +82,11 @@ class Builder {
       expr = linear(x, tensor(n + "_weight", l.dense_weight()), b());
       out_.layers[slot.name()] = "fp32 linear";
     } else if (format == "int8" && l.scheme().value("group", 0) == 0) {
-      expr = fmt::format("quantized.linear_dynamic({}, self.{}, False)", x,
+      // reduce_range: PyTorch quantizes the activations to 7 bits, so its x86 kernels without
+      // VNNI (onednn, fbgemm: u8×s8 pairs summed in saturating int16 by vpmaddubsw) compute
+      // the exact sums; with 8-bit activations 2·255·127 overflows int16 and the export
+      // disagreed with our runtime on AVX2 CPUs. PyTorch's own x86 qconfigs do the same.
+      expr = fmt::format("quantized.linear_dynamic({}, self.{}, True)", x,
                          packed_int8(l, n + "_packed"));
       out_.layers[slot.name()] = "int8 quantized::linear_dynamic";
     } else if (format == "fp16" || format == "bf16") {

@@ -67,12 +67,14 @@ TEST_P(Export, Int8LinearsUsePyTorchsDynamicKernel) {
   EXPECT_GT(dynamic, 0);
   const std::string graph = exported.module.get_method("forward").graph()->toString();
   EXPECT_NE(graph.find("quantized::linear_dynamic"), std::string::npos);
-  // Per-tensor vs our per-row activation quantization: close, not equal.
+  // PyTorch's 7-bit per-tensor activations (reduce_range) against our 8-bit per-row ones:
+  // close, not equal (6% of the largest output on the transformer). Without reduce_range an
+  // AVX2 CPU's int16 saturation gave 58% there, so this also holds the export to every ISA.
   torch::NoGradGuard guard;
   const auto x = workflow::sample_input(*model);
   const auto ours = model->forward(x);
   const double diff = (exported.module.forward({x}).toTensor() - ours).abs().max().item<double>();
-  EXPECT_LE(diff, 0.05 * ours.abs().max().item<double>()) << GetParam();
+  EXPECT_LE(diff, 0.1 * ours.abs().max().item<double>()) << GetParam();
 }
 
 INSTANTIATE_TEST_SUITE_P(Archs, Export, ::testing::Values("mlp", "cnn", "transformer"));
