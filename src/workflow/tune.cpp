@@ -22,10 +22,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Candidate {
-  std::string name;
-  compress::QuantizePlan plan;
-};
+using Candidate = TuneCandidate;
 
 compress::QuantizePlan plan_for(const std::string& method, int64_t group, bool symmetric) {
   compress::QuantizePlan p;
@@ -41,8 +38,8 @@ compress::QuantizePlan plan_for(const std::string& method, int64_t group, bool s
 // Every post-training method (io/quantize_methods.h); the group-wise ones at each of their tune
 // groups (a group larger than a layer's inputs is one group per row) and on both grids where
 // they have a choice.
-std::vector<std::pair<std::string, compress::QuantizePlan>> tune_candidates() {
-  std::vector<std::pair<std::string, compress::QuantizePlan>> out;
+std::vector<TuneCandidate> tune_candidates() {
+  std::vector<TuneCandidate> out;
   for (const io::QuantizeMethod& m : io::quantize_method_rows()) {
     std::vector<int64_t> groups = m.tune_groups;
     if (groups.empty()) groups = {m.group_for(0)};
@@ -51,7 +48,7 @@ std::vector<std::pair<std::string, compress::QuantizePlan>> tune_candidates() {
         std::string name = m.name;
         if (!m.tune_groups.empty()) name += fmt::format(" g{}", g);
         if (m.has_grid_choice()) name += sym ? " sym" : " asym";
-        out.emplace_back(name, plan_for(m.name, g, sym));
+        out.push_back({name, plan_for(m.name, g, sym)});
       }
     }
   }
@@ -59,12 +56,6 @@ std::vector<std::pair<std::string, compress::QuantizePlan>> tune_candidates() {
 }
 
 namespace {
-
-std::vector<Candidate> uniform_candidates() {
-  std::vector<Candidate> out;
-  for (auto& [name, plan] : tune_candidates()) out.push_back({name, plan});
-  return out;
-}
 
 // Methods whose sensitive layers mixed precision promotes: those with an int8 step above them.
 bool low_bit(const std::string& method) {
@@ -223,7 +214,7 @@ TuneResult run_tune(const TuneRequest& request,
   result.base_bytes = search.file_.file_bytes;
 
   // 1. Every method uniformly.
-  for (const Candidate& c : uniform_candidates()) {
+  for (const Candidate& c : tune_candidates()) {
     if (search.out_of_time()) break;
     search.run(c, on_trial);
   }

@@ -22,9 +22,14 @@ enum class TuneObjective { Size, Latency };
 
 TuneObjective parse_objective(const std::string& name);
 
-// The uniform trials: every post-training method at each of its tune groups and grids, named
-// as the trial table prints them ("int4 g32 asym").
-std::vector<std::pair<std::string, compress::QuantizePlan>> tune_candidates();
+// One trial of the search: its name as the trial table prints it ("int4 g32 asym") and its plan.
+struct TuneCandidate {
+  std::string name;
+  compress::QuantizePlan plan;
+};
+
+// The uniform trials: every post-training method at each of its tune groups and grids.
+std::vector<TuneCandidate> tune_candidates();
 
 struct TuneRequest {
   std::string in_path;

@@ -54,7 +54,9 @@ int64_t byte_offset(int64_t c) {
   return c * code_bytes(Fmt);
 }
 
-// The scale of (row, group) index i of a grouped format: FP16, or E8M0's 2^(e − 127).
+// The scale of (row, group) index i of a grouped format: FP16, or E8M0's 2^(e − 127) (written
+// out here rather than calling core/e8m0.h: an inline function compiled with this file's ISA
+// flags must not be the copy other callers get, see the header comment).
 template <WeightFormat Fmt>
 float group_scale(const PackedWeightView& w, int64_t index) {
   if constexpr (layout(Fmt).scales == ScaleKind::GroupE8M0) {
