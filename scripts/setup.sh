@@ -17,6 +17,8 @@ packages=(
   python3                            # test scripts read the JSON that quantize writes
   python3-torch                      # PyTorch 1.13 for Python: loads our TorchScript exports (tests/export)
   chromium                           # tests render report.html headless and screenshot it
+  g++-aarch64-linux-gnu qemu-user    # the ARM64 (NEON) kernels, cross-built and tested under qemu (tests/arm64)
+  googletest                         # GoogleTest's source, built for ARM64 by tests/arm64
 )
 
 missing=()

@@ -1,12 +1,19 @@
 #include "core/cpu_features.h"
 
+#if defined(__x86_64__)
 #include <cpuid.h>
+#elif defined(__aarch64__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
 
 #include <cstdint>
 #include <cstring>
 
 namespace qz {
 namespace {
+
+#if defined(__x86_64__)
 
 uint64_t read_xcr0() {
   uint32_t eax = 0, edx = 0;
@@ -62,6 +69,26 @@ CpuFeatures probe() {
   return f;
 }
 
+#elif defined(__aarch64__)
+
+CpuFeatures probe() {
+  CpuFeatures f;
+  const unsigned long caps = getauxval(AT_HWCAP);
+  f.neon = caps & HWCAP_ASIMD;
+  f.neon_dotprod = f.neon && (caps & HWCAP_ASIMDDP);
+  f.neon_fp16 = f.neon && (caps & HWCAP_ASIMDHP);
+  f.brand = "AArch64";
+  return f;
+}
+
+#else
+
+CpuFeatures probe() {
+  return {};
+}
+
+#endif
+
 }  // namespace
 
 std::vector<std::string> CpuFeatures::present() const {
@@ -78,7 +105,10 @@ std::vector<std::string> CpuFeatures::present() const {
                                               {avx512_vnni, "avx512_vnni"},
                                               {avx512_bf16, "avx512_bf16"},
                                               {avx512_fp16, "avx512_fp16"},
-                                              {avx_vnni, "avx_vnni"}};
+                                              {avx_vnni, "avx_vnni"},
+                                              {neon, "neon"},
+                                              {neon_dotprod, "neon_dotprod"},
+                                              {neon_fp16, "neon_fp16"}};
   for (const auto& [on, name] : all)
     if (on) out.emplace_back(name);
   return out;

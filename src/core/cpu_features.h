@@ -1,5 +1,6 @@
-// CPU feature bits read once from CPUID (and XGETBV for OS support of the vector state).
-// Dispatch decisions use these bits only, never CPU model names.
+// CPU feature bits read once: on x86-64 from CPUID (and XGETBV for OS support of the vector
+// state), on AArch64 from the kernel's hardware capabilities (getauxval(AT_HWCAP)). Dispatch
+// decisions use these bits only, never CPU model names.
 #pragma once
 
 #include <string>
@@ -21,7 +22,10 @@ struct CpuFeatures {
   bool avx512_bf16 = false;
   bool avx512_fp16 = false;
   bool avx_vnni = false;
-  std::string brand;  // for display only
+  bool neon = false;          // AArch64 Advanced SIMD (asimd)
+  bool neon_dotprod = false;  // ARMv8.2 sdot/udot (asimddp)
+  bool neon_fp16 = false;     // half-precision arithmetic (asimdhp)
+  std::string brand;          // for display only
 
   // Names of the features that are present, in a fixed order.
   std::vector<std::string> present() const;

@@ -16,6 +16,8 @@ std::string isa_name(Isa isa) {
       return "avx2";
     case Isa::Avx512:
       return "avx512";
+    case Isa::Neon:
+      return "neon";
   }
   return "?";
 }
@@ -30,13 +32,15 @@ bool isa_supported(Isa isa) {
     case Isa::Avx512:
       return isa_supported(Isa::Avx2) && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq &&
              f.avx512_vnni;
+    case Isa::Neon:
+      return f.neon;
   }
   return false;
 }
 
 std::vector<Isa> supported_isas() {
   std::vector<Isa> out;
-  for (Isa isa : {Isa::Ref, Isa::Avx2, Isa::Avx512})
+  for (Isa isa : kAllIsas)
     if (isa_supported(isa)) out.push_back(isa);
   return out;
 }
@@ -50,14 +54,14 @@ Isa active_isa() {
     if (forced == nullptr || *forced == '\0') return;
     const std::string name = forced;
     bool known = false;
-    for (Isa isa : {Isa::Ref, Isa::Avx2, Isa::Avx512}) {
+    for (Isa isa : kAllIsas) {
       if (isa_name(isa) != name) continue;
       known = true;
       QZ_CHECK(isa_supported(isa), "[kernels] QZ_ISA={}: this CPU lacks the instructions for it",
                name);
       chosen = isa;
     }
-    QZ_CHECK(known, "[kernels] QZ_ISA={}: expected ref, avx2 or avx512", name);
+    QZ_CHECK(known, "[kernels] QZ_ISA={}: expected ref, avx2, avx512 or neon", name);
   });
   return chosen;
 }

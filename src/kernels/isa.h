@@ -3,10 +3,13 @@
 //   ref     scalar C++, the definition of every result
 //   avx2    AVX2 + FMA + F16C
 //   avx512  AVX-512 F/BW/VL/DQ, with VNNI (vpdpbusd) for the integer GEMM
+//   neon    AArch64 Advanced SIMD; the integer GEMM uses sdot where the CPU has the ARMv8.2
+//           dot-product extension
 //
-// The level is chosen once, from CPUID feature bits, on first use; QZ_ISA=ref|avx2|avx512
-// lowers it (a level the CPU lacks is refused with a clear error). Each ISA's code lives in its
-// own source files compiled with that ISA's flags only, so the binary runs on any x86-64 CPU.
+// The level is chosen once, from the CPU's feature bits, on first use; QZ_ISA=ref|avx2|avx512
+// (x86-64) or ref|neon (AArch64) lowers it (a level the CPU lacks is refused with a clear
+// error). Each ISA's code lives in its own source files compiled with that ISA's flags only
+// (cmake/kernel_sources.cmake), so the binary runs on any CPU of its architecture.
 #pragma once
 
 #include <string>
@@ -14,7 +17,10 @@
 
 namespace qz::kernels {
 
-enum class Isa { Ref = 0, Avx2 = 1, Avx512 = 2 };
+enum class Isa { Ref = 0, Avx2 = 1, Avx512 = 2, Neon = 3 };
+
+// Every level, in the order supported_isas() lists them (weakest first on each architecture).
+inline constexpr Isa kAllIsas[] = {Isa::Ref, Isa::Avx2, Isa::Avx512, Isa::Neon};
 
 std::string isa_name(Isa isa);
 

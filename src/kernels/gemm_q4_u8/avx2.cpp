@@ -111,13 +111,9 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, int64_t i, int64_t n, 
                 static_cast<float>(xsums[gi]);
     float extra = -static_cast<float>(x.zero[i]) * w.row_offsets[n + r];
     const uint8_t* codes = w.packed + (n + r) * row_bytes;
-    for (int64_t gi = first_tail_group; gi < groups; ++gi) {
-      const int64_t g0 = gi * group > tail ? gi * group : tail,
-                    g1 = (gi + 1) * group < k ? (gi + 1) * group : k;
-      int32_t dot = 0;
-      for (int64_t c = g0; c < g1; ++c) dot += q4_code(codes, c) * static_cast<int32_t>(xq[c]);
-      extra += half_to_float(w.scales[row + gi]) * static_cast<float>(dot);
-    }
+    for (int64_t gi = first_tail_group; gi < groups; ++gi)
+      extra += half_to_float(w.scales[row + gi]) *
+               static_cast<float>(q4_tail_dot(w, codes, xq, gi, tail));
     y[i * w.n + n + r] = x.scale[i] * (simd::Avx2::sum(acc[r]) - zterms + extra);
   }
 }

@@ -49,7 +49,7 @@ template <int R>
 void q4_rows(const Q4Activations& xa, const Q4Weights& w, const GroupWalk& walk, int64_t i,
              int64_t n, float* y) {
   const U8Activations& x = *xa.x;
-  const int64_t k = w.k, group = w.group, groups = walk.groups, row_bytes = walk.row_bytes;
+  const int64_t k = w.k, groups = walk.groups, row_bytes = walk.row_bytes;
   const int64_t blocks = walk.blocks;
   const uint8_t* xr = xa.xperm + i * k;
   const __m512i nibble = _mm512_set1_epi8(0x0F);
@@ -111,13 +111,9 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, const GroupWalk& walk,
     }
     float extra = -static_cast<float>(x.zero[i]) * w.row_offsets[n + r];
     const uint8_t* codes = w.packed + (n + r) * row_bytes;
-    for (int64_t g = walk.first_tail_group; g < groups; ++g) {
-      const int64_t g0 = g * group > tail ? g * group : tail,
-                    g1 = (g + 1) * group < k ? (g + 1) * group : k;
-      int32_t dot = 0;
-      for (int64_t c = g0; c < g1; ++c) dot += q4_code(codes, c) * static_cast<int32_t>(xq[c]);
-      extra += _cvtsh_ss(w.scales[row + g]) * static_cast<float>(dot);
-    }
+    for (int64_t g = walk.first_tail_group; g < groups; ++g)
+      extra +=
+          _cvtsh_ss(w.scales[row + g]) * static_cast<float>(q4_tail_dot(w, codes, xq, g, tail));
     y[i * w.n + n + r] = x.scale[i] * (simd::Avx512::sum(_mm512_sub_ps(acc[r], zterms)) + extra);
   }
 }

@@ -1,4 +1,5 @@
-// The entries the AVX-512 VNNI and AVX2 source files provide (internal to kernels/gemm_q4_u8/).
+// The entries the AVX-512 VNNI, AVX2 and NEON source files provide (internal to
+// kernels/gemm_q4_u8/).
 #pragma once
 
 #include "kernels/gemm_q4_u8/gemm_q4_u8.h"
@@ -24,6 +25,7 @@ using GemmQ4U8Range = void (*)(const Q4Activations& x, const Q4Weights& w, int64
 
 GemmQ4U8Range q4_u8_f32_gemm__avx512vnni();
 GemmQ4U8Range q4_u8_f32_gemm__avx2();
+GemmQ4U8Range q4_u8_f32_gemm__neon();
 
 // Whether the fast kernel handles this group size: 32, 64 or a multiple of kQ4Block.
 inline bool q4u8_fast_group(int64_t group) {

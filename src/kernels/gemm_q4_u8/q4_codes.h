@@ -17,5 +17,16 @@ inline int32_t q4_zero(const Q4Weights& w, int64_t n, int64_t g) {
   return w.zeros == nullptr ? 8 : w.zeros[n * w.groups() + g];
 }
 
+// Σ q·xq over group g's columns from `tail` on (the K % kQ4Block tail past the last full
+// block, which the ISA kernels leave to scalar code); `codes` is the row's packed codes.
+inline int32_t q4_tail_dot(const Q4Weights& w, const uint8_t* codes, const uint8_t* xq, int64_t g,
+                           int64_t tail) {
+  const int64_t g0 = g * w.group > tail ? g * w.group : tail;
+  const int64_t g1 = (g + 1) * w.group < w.k ? (g + 1) * w.group : w.k;
+  int32_t dot = 0;
+  for (int64_t c = g0; c < g1; ++c) dot += q4_code(codes, c) * static_cast<int32_t>(xq[c]);
+  return dot;
+}
+
 }  // namespace
 }  // namespace qz::kernels

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/cpu_features.h"
+#include "core/error.h"
 #include "core/thread_pool.h"
 #include "kernels/gemm_u8s8/gemm_u8s8_isa.h"
 #include "kernels/work_split.h"
@@ -16,9 +18,26 @@ namespace {
 constexpr int64_t kQuantizeGrain = 16384;
 
 U8Quantizers quantizers_for(Isa isa) {
+#if defined(__x86_64__)
   if (isa == Isa::Avx2) return u8_quantizers__avx2();
   if (isa == Isa::Avx512) return u8_quantizers__avx512();
+#elif defined(__aarch64__)
+  if (isa == Isa::Neon) return u8_quantizers__neon();
+#endif
   return {&quantize_rows_u8_ref, &quantize_fixed_u8_ref};
+}
+
+// The tile kernel on row-major weights; null for the reference.
+GemmU8S8Range range_for(Isa isa) {
+#if defined(__x86_64__)
+  if (isa == Isa::Avx2) return u8_s8_f32_gemm__avx2();
+  if (isa == Isa::Avx512) return u8_s8_f32_gemm__avx512vnni();
+#elif defined(__aarch64__)
+  // sdot where the CPU has the dot-product extension, widening multiply-adds elsewhere.
+  if (isa == Isa::Neon)
+    return cpu_features().neon_dotprod ? u8_s8_f32_gemm__neon_dotprod() : u8_s8_f32_gemm__neon();
+#endif
+  return nullptr;
 }
 
 }  // namespace
@@ -49,7 +68,11 @@ void quantize_fixed_u8(const float* x, int64_t count, float scale, int32_t zero,
 }
 
 bool wants_packed_s8(Isa isa) {
+#if defined(__x86_64__)
   return isa == Isa::Avx512;
+#else
+  return false;
+#endif
 }
 
 namespace {
@@ -57,7 +80,12 @@ namespace {
 // The outer-product kernel on packed weights, threaded over panels, or over row blocks when
 // the panels are too few to keep every thread busy.
 void gemm_u8s8_packed(const U8Activations& x, const S8Weights& w, const Epilogue& e, float* y) {
+#if defined(__x86_64__)
   const GemmU8S8PackedRange range = u8_s8_f32_packed_gemm__avx512vnni();
+#else
+  QZ_ASSERT(false, "packed int8 weights exist only for AVX-512 VNNI");
+  const GemmU8S8PackedRange range = nullptr;
+#endif
   const int64_t panels = w.packed->panels();
   if (split_rows(x.m, w.n, kVnniPanel)) {
     parallel_for(x.m, kRowGrain, [&](int64_t r0, int64_t r1) {
@@ -86,9 +114,7 @@ void gemm_u8s8_f32_on(Isa isa, const U8Activations& x, const S8Weights& w, const
     gemm_u8s8_packed(x, w, e, y);
     return;
   }
-  GemmU8S8Range range = nullptr;
-  if (isa == Isa::Avx2) range = u8_s8_f32_gemm__avx2();
-  if (isa == Isa::Avx512) range = u8_s8_f32_gemm__avx512vnni();
+  const GemmU8S8Range range = range_for(isa);
   if (range == nullptr) {
     gemm_u8s8_f32_ref(x, w, e, y);
     return;

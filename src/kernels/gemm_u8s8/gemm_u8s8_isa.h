@@ -15,6 +15,8 @@ using GemmU8S8Range = void (*)(const U8Activations& x, const S8Weights& w, int64
 
 GemmU8S8Range u8_s8_f32_gemm__avx2();
 GemmU8S8Range u8_s8_f32_gemm__avx512vnni();
+GemmU8S8Range u8_s8_f32_gemm__neon();
+GemmU8S8Range u8_s8_f32_gemm__neon_dotprod();
 
 // y[:, panels [p0, p1) of w.packed) without the epilogue, for every activation row.
 using GemmU8S8PackedRange = void (*)(const U8Activations& x, const S8Weights& w, int64_t p0,
@@ -30,5 +32,6 @@ struct U8Quantizers {
 
 U8Quantizers u8_quantizers__avx2();
 U8Quantizers u8_quantizers__avx512();
+U8Quantizers u8_quantizers__neon();
 
 }  // namespace qz::kernels

@@ -3,8 +3,6 @@
 // blocking. Internal linkage throughout, for the reason given in matmul/generic_matmul.h.
 #pragma once
 
-#include <immintrin.h>
-
 #include <cstdint>
 
 #include "kernels/gemm_u8s8/gemm_u8s8.h"
@@ -36,7 +34,7 @@ void int8_tile(const U8Activations& x, const S8Weights& w, int64_t i0, int64_t j
     I xv[MR];
     for (int i = 0; i < MR; ++i) xv[i] = V::load_u8(xr + i * k + c);
     for (int j = 0; j < NR; ++j) {
-      _mm_prefetch(reinterpret_cast<const char*>(wr + j * k + c) + 1024, _MM_HINT_T0);
+      V::prefetch(wr + j * k + c + 1024);
       const I wv = V::load_s8(wr + j * k + c);
       for (int i = 0; i < MR; ++i) acc[i][j] = V::dot(acc[i][j], xv[i], wv);
     }
@@ -85,8 +83,9 @@ void gemm_u8s8(const U8Activations& x, const S8Weights& w, int64_t n0, int64_t n
     for (int64_t i = 0; i < x.m; ++i) {
       const int64_t grid = x.per_row ? i : 0;
       for (int64_t j = 0; j < nb; ++j)
-        y[i * w.n + nb0 + j] = int8_output(acc[i * kInt8PanelRows + j], x.scale[grid], x.zero[grid],
-                                           w.scale[nb0 + j], w.row_sums[nb0 + j]);
+        y[i * w.n + nb0 + j] =
+            int8_output(acc[i * kInt8PanelRows + j], x.scale[grid],
+                        x.zero[grid] - V::kActivationOffset, w.scale[nb0 + j], w.row_sums[nb0 + j]);
     }
   }
 }

@@ -24,8 +24,6 @@
 // files call no standard-library templates (std::min, std::fill) that other files instantiate.
 #pragma once
 
-#include <immintrin.h>
-
 #include <cstdint>
 
 #include "kernels/dequant/dequantize.h"
@@ -57,25 +55,25 @@ int64_t byte_offset(int64_t c) {
 // The scale of (row, group) index i of a grouped format: FP16, or E8M0's 2^(e − 127) (written
 // out here rather than calling core/e8m0.h: an inline function compiled with this file's ISA
 // flags must not be the copy other callers get, see the header comment).
-template <WeightFormat Fmt>
+template <class V, WeightFormat Fmt>
 float group_scale(const PackedWeightView& w, int64_t index) {
   if constexpr (layout(Fmt).scales == ScaleKind::GroupE8M0) {
     const uint32_t e = static_cast<const uint8_t*>(w.scales)[index];
     return e == 0 ? 0x1p-127f : e == 0xFF ? __builtin_nanf("") : __builtin_bit_cast(float, e << 23);
   }
-  return _cvtsh_ss(static_cast<const uint16_t*>(w.scales)[index]);
+  return V::half_to_float(static_cast<const uint16_t*>(w.scales)[index]);
 }
 
 // The row's scale for per-channel formats; E4M3 decodes to value / 2^8 (simd/avx512.h).
-template <WeightFormat Fmt>
+template <class V, WeightFormat Fmt>
 float row_scale(const PackedWeightView& w, int64_t row) {
   if constexpr (!kRowScaled<Fmt>) return 1.0f;
-  const float s = _cvtsh_ss(static_cast<const uint16_t*>(w.scales)[row]);
+  const float s = V::half_to_float(static_cast<const uint16_t*>(w.scales)[row]);
   return layout(Fmt).codes == CodeKind::E4M3 ? s * 256.0f : s;
 }
 
 // The group's zero point as a float (integer for every kind but GroupF16).
-template <WeightFormat Fmt>
+template <class V, WeightFormat Fmt>
 float zero_point(const PackedWeightView& w, int64_t row, int64_t group) {
   const int64_t i = row * w.groups() + group;
   constexpr ZeroKind kZeros = layout(Fmt).zeros;
@@ -83,7 +81,7 @@ float zero_point(const PackedWeightView& w, int64_t row, int64_t group) {
   if constexpr (kZeros == ZeroKind::GroupU8)
     return static_cast<float>(static_cast<const uint8_t*>(w.zeros)[i]);
   if constexpr (kZeros == ZeroKind::GroupF16)
-    return _cvtsh_ss(static_cast<const uint16_t*>(w.zeros)[i]);
+    return V::half_to_float(static_cast<const uint16_t*>(w.zeros)[i]);
   return 0.0f;
 }
 
@@ -105,7 +103,7 @@ void gemv_rows(const float* xp, const PackedWeightView& w, int64_t row, const fl
     F acc[R][kVecs];
     float zero[R];
     for (int r = 0; r < R; ++r) {
-      zero[r] = zero_point<Fmt>(w, row + r, gi);
+      zero[r] = zero_point<V, Fmt>(w, row + r, gi);
       for (int j = 0; j < kVecs; ++j) acc[r][j] = V::zero();
     }
     for (int64_t c = g0; c < g1; c += 32) {
@@ -114,7 +112,7 @@ void gemv_rows(const float* xp, const PackedWeightView& w, int64_t row, const fl
       for (int r = 0; r < R; ++r) {
         const uint8_t* codes = base + (row + r) * stride + byte_offset<Fmt>(c);
         // Batch-1 streams each weight once: fetch ahead so memory latency overlaps the decode.
-        _mm_prefetch(reinterpret_cast<const char*>(codes) + kPrefetchBytes, _MM_HINT_T0);
+        V::prefetch(codes + kPrefetchBytes);
         F d[kVecs];
         V::template decode32<Fmt>(codes, zero[r], lut, d);
         for (int j = 0; j < kVecs; ++j) acc[r][j] = V::fma(d[j], xv[j], acc[r][j]);
@@ -124,13 +122,14 @@ void gemv_rows(const float* xp, const PackedWeightView& w, int64_t row, const fl
       F s = acc[r][0];
       for (int j = 1; j < kVecs; ++j) s = V::add(s, acc[r][j]);
       if constexpr (kNibbles<Fmt>)
-        total[r] = V::fma(s, V::set1(group_scale<Fmt>(w, (row + r) * w.groups() + gi)), total[r]);
+        total[r] =
+            V::fma(s, V::set1(group_scale<V, Fmt>(w, (row + r) * w.groups() + gi)), total[r]);
       else
         total[r] = V::add(total[r], s);
     }
   }
   for (int r = 0; r < R; ++r) {
-    float v = V::sum(total[r]) * row_scale<Fmt>(w, row + r);
+    float v = V::sum(total[r]) * row_scale<V, Fmt>(w, row + r);
     for (int64_t c = full; c < w.k; ++c) v += dequantize_weight(w, row + r, c) * xp[c];
     y[row + r] = v;
   }
@@ -159,12 +158,13 @@ void decode_panel(const PackedWeightView& w, int64_t r0, int64_t rows, int64_t c
     const int64_t row = r0 + r;
     const uint8_t* codes = base + row * w.row_bytes();
     float* o = out + r * ld;
-    const float rs = row_scale<Fmt>(w, row);
+    const float rs = row_scale<V, Fmt>(w, row);
     for (int64_t c = c0; c < full_end; c += 32) {
       const int64_t gi = kNibbles<Fmt> ? c / w.group : 0;
-      const float s = kNibbles<Fmt> ? group_scale<Fmt>(w, row * w.groups() + gi) : rs;
+      const float s = kNibbles<Fmt> ? group_scale<V, Fmt>(w, row * w.groups() + gi) : rs;
       F d[kVecs];
-      V::template decode32<Fmt>(codes + byte_offset<Fmt>(c), zero_point<Fmt>(w, row, gi), lut, d);
+      V::template decode32<Fmt>(codes + byte_offset<Fmt>(c), zero_point<V, Fmt>(w, row, gi), lut,
+                                d);
       for (int j = 0; j < kVecs; ++j) {
         if constexpr (kNibbles<Fmt> || kRowScaled<Fmt>) d[j] = V::mul(d[j], V::set1(s));
         V::store(o + (c - c0) + j * V::W, d[j]);
@@ -239,11 +239,11 @@ void decode_panel_kmajor(const PackedWeightView& w, int64_t r0, int64_t rows, in
           for (int j = 0; j < kVecs; ++j) d[j][r] = V::zero();
           continue;
         }
-        const float s =
-            kNibbles<Fmt> ? group_scale<Fmt>(w, row * w.groups() + gi) : row_scale<Fmt>(w, row);
+        const float s = kNibbles<Fmt> ? group_scale<V, Fmt>(w, row * w.groups() + gi)
+                                      : row_scale<V, Fmt>(w, row);
         F v[kVecs];
         V::template decode32<Fmt>(base + row * w.row_bytes() + byte_offset<Fmt>(c),
-                                  zero_point<Fmt>(w, row, gi), lut, v);
+                                  zero_point<V, Fmt>(w, row, gi), lut, v);
         for (int j = 0; j < kVecs; ++j)
           d[j][r] = (kNibbles<Fmt> || kRowScaled<Fmt>) ? V::mul(v[j], V::set1(s)) : v[j];
       }

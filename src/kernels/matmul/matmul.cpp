@@ -13,14 +13,18 @@ namespace {
 
 const MatmulIsaKernels* kernels_for(Isa isa) {
   switch (isa) {
-    case Isa::Ref:
-      return nullptr;
+#if defined(__x86_64__)
     case Isa::Avx2:
       return f32_wq_f32_matmul__avx2();
     case Isa::Avx512:
       return f32_wq_f32_matmul__avx512();
+#elif defined(__aarch64__)
+    case Isa::Neon:
+      return f32_wq_f32_matmul__neon();
+#endif
+    default:
+      return nullptr;
   }
-  return nullptr;
 }
 
 // The activations in the kernels' column order: for nibble formats each full block of 32 columns

@@ -33,5 +33,6 @@ struct MatmulIsaKernels {
 // Call only when isa_supported() says the CPU has the instructions.
 const MatmulIsaKernels* f32_wq_f32_matmul__avx2();
 const MatmulIsaKernels* f32_wq_f32_matmul__avx512();
+const MatmulIsaKernels* f32_wq_f32_matmul__neon();
 
 }  // namespace qz::kernels

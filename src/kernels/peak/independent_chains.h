@@ -10,6 +10,13 @@ namespace {
 
 constexpr int kChains = 12;
 
+// The asm constraint of a vector register: "v" on x86 (any SIMD register), "w" on AArch64.
+#if defined(__aarch64__)
+#define QZ_VREG "+w"
+#else
+#define QZ_VREG "+v"
+#endif
+
 // Runs `iterations` × kChains applications of `step` (V → V) on independent chains. Twelve
 // named variables, not an array: GCC keeps an array that an asm operand names in memory.
 template <class V, class Step>
@@ -20,8 +27,9 @@ void run_independent_chains(long iterations, V start, Step step) {
     a0 = step(a0), a1 = step(a1), a2 = step(a2), a3 = step(a3), a4 = step(a4), a5 = step(a5);
     a6 = step(a6), a7 = step(a7), a8 = step(a8), a9 = step(a9), a10 = step(a10), a11 = step(a11);
     __asm__ volatile(""
-                     : "+v"(a0), "+v"(a1), "+v"(a2), "+v"(a3), "+v"(a4), "+v"(a5), "+v"(a6),
-                       "+v"(a7), "+v"(a8), "+v"(a9), "+v"(a10), "+v"(a11));
+                     : QZ_VREG(a0), QZ_VREG(a1), QZ_VREG(a2), QZ_VREG(a3), QZ_VREG(a4), QZ_VREG(a5),
+                       QZ_VREG(a6), QZ_VREG(a7), QZ_VREG(a8), QZ_VREG(a9), QZ_VREG(a10),
+                       QZ_VREG(a11));
   }
 }
 

@@ -28,6 +28,7 @@ double median_rate(void (*loop)(long), double ops_per_iteration) {
 ComputePeak measure_compute_peak(Isa isa) {
   ComputePeak peak;
   // 12 instructions per iteration; a multiply-add counts 2 operations.
+#if defined(__x86_64__)
   if (isa == Isa::Avx512) {
     peak.int8_gops = median_rate(&int8_dot_loop__avx512vnni, 12.0 * 64 * 2);
     peak.fp32_gflops = median_rate(&fp32_fma_loop__avx512, 12.0 * 16 * 2);
@@ -35,6 +36,12 @@ ComputePeak measure_compute_peak(Isa isa) {
     peak.int8_gops = median_rate(&int8_dot_loop__avx2, 12.0 * 32 * 2);
     peak.fp32_gflops = median_rate(&fp32_fma_loop__avx2, 12.0 * 8 * 2);
   }
+#elif defined(__aarch64__)
+  if (isa == Isa::Neon) {
+    peak.int8_gops = median_rate(&int8_dot_loop__neon, 12.0 * 4 * 2);
+    peak.fp32_gflops = median_rate(&fp32_fma_loop__neon, 12.0 * 4 * 2);
+  }
+#endif
   return peak;
 }
 

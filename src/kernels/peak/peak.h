@@ -11,7 +11,8 @@ namespace qz::kernels {
 
 // Operations per second counting a multiply-add as 2; 0 where `isa` has no such instruction.
 struct ComputePeak {
-  double int8_gops = 0;    // u8 × s8 → int32 (AVX-512 VNNI vpdpbusd; AVX2 vpmaddubsw + vpmaddwd)
+  double int8_gops = 0;    // u8 × s8 → int32 (AVX-512 VNNI vpdpbusd; AVX2 vpmaddubsw + vpmaddwd;
+                           // NEON vmlal_s16)
   double fp32_gflops = 0;  // FP32 FMA (the widest vector the ISA has)
 };
 
@@ -24,5 +25,7 @@ void int8_dot_loop__avx512vnni(long iterations);
 void int8_dot_loop__avx2(long iterations);
 void fp32_fma_loop__avx512(long iterations);
 void fp32_fma_loop__avx2(long iterations);
+void int8_dot_loop__neon(long iterations);
+void fp32_fma_loop__neon(long iterations);
 
 }  // namespace qz::kernels

@@ -41,7 +41,12 @@ struct Avx2 {
   static constexpr int kMr = 3;
   static constexpr int kGemvRows = 2;  // weight rows per GEMV step
   static constexpr int kNr = 4;
+  // What the integer dot product subtracts from every activation code (simd/neon_dotprod.h).
+  static constexpr int32_t kActivationOffset = 0;
   static constexpr int kI8Step = 16;
+
+  static float half_to_float(uint16_t h) { return _cvtsh_ss(h); }
+  static void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
 
   static F zero() { return _mm256_setzero_ps(); }
   static F set1(float v) { return _mm256_set1_ps(v); }

@@ -23,7 +23,12 @@ struct Avx512 {
   static constexpr int kGemvRows = 4;  // weight rows per GEMV step
   static constexpr int kNr = 6;        // GEMM tile: weight rows
   static constexpr int kKMajorMr = 8;  // outer-product tile: activation rows (× 3 vectors)
-  static constexpr int kI8Step = 64;   // int8 columns per integer dot step
+  // What the integer dot product subtracts from every activation code (simd/neon_dotprod.h).
+  static constexpr int32_t kActivationOffset = 0;
+  static constexpr int kI8Step = 64;  // int8 columns per integer dot step
+
+  static float half_to_float(uint16_t h) { return _cvtsh_ss(h); }
+  static void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
 
   static F zero() { return _mm512_setzero_ps(); }
   static F set1(float v) { return _mm512_set1_ps(v); }

@@ -4,8 +4,6 @@
 // templates, so each ISA's file keeps its own copy.
 #pragma once
 
-#include <immintrin.h>
-
 #include <cstdint>
 
 #include "kernels/sparse/sparse_isa.h"
@@ -13,9 +11,10 @@
 namespace qz::kernels::generic {
 namespace {
 
-// The mask bits of columns [c, c + W) (c % 8 == 0).
+// The mask bits of columns [c, c + W) (c % W == 0).
 template <int W>
 uint32_t lane_bits(const uint8_t* mask, int64_t c) {
+  if constexpr (W == 4) return (mask[c / 8] >> (c % 8)) & 0xFu;
   if constexpr (W == 8) return mask[c / 8];
   return static_cast<uint32_t>(mask[c / 8]) | (static_cast<uint32_t>(mask[c / 8 + 1]) << 8);
 }

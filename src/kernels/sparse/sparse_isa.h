@@ -16,5 +16,6 @@ struct SparseIsaKernels {
 
 const SparseIsaKernels* f32_bitmask_f32_matmul__avx2();
 const SparseIsaKernels* f32_bitmask_f32_matmul__avx512();
+const SparseIsaKernels* f32_bitmask_f32_matmul__neon();
 
 }  // namespace qz::kernels

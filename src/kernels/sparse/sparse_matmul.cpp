@@ -8,14 +8,18 @@ namespace {
 
 const SparseIsaKernels* kernels_for(Isa isa) {
   switch (isa) {
-    case Isa::Ref:
-      return nullptr;
+#if defined(__x86_64__)
     case Isa::Avx2:
       return f32_bitmask_f32_matmul__avx2();
     case Isa::Avx512:
       return f32_bitmask_f32_matmul__avx512();
+#elif defined(__aarch64__)
+    case Isa::Neon:
+      return f32_bitmask_f32_matmul__neon();
+#endif
+    default:
+      return nullptr;
   }
-  return nullptr;
 }
 
 void sparse_ref_rows(const float* x, int64_t m, const SparseWeightView& w, int64_t n0, int64_t n1,
