@@ -1,6 +1,7 @@
 #include "kernels/isa.h"
 
 #include <cstdlib>
+#include <iterator>
 #include <mutex>
 
 #include "core/cpu_features.h"
@@ -40,10 +41,25 @@ bool isa_supported(Isa isa) {
 
 std::vector<Isa> supported_isas() {
   std::vector<Isa> out;
-  for (Isa isa : kAllIsas)
+  for (Isa isa : kArchIsas)
     if (isa_supported(isa)) out.push_back(isa);
   return out;
 }
+
+namespace {
+
+// "ref, avx2 or avx512": the levels QZ_ISA accepts on this architecture.
+std::string level_names() {
+  std::string out;
+  const size_t n = std::size(kArchIsas);
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0) out += i + 1 == n ? " or " : ", ";
+    out += isa_name(kArchIsas[i]);
+  }
+  return out;
+}
+
+}  // namespace
 
 Isa active_isa() {
   static Isa chosen = Isa::Ref;
@@ -54,14 +70,14 @@ Isa active_isa() {
     if (forced == nullptr || *forced == '\0') return;
     const std::string name = forced;
     bool known = false;
-    for (Isa isa : kAllIsas) {
+    for (Isa isa : kArchIsas) {
       if (isa_name(isa) != name) continue;
       known = true;
       QZ_CHECK(isa_supported(isa), "[kernels] QZ_ISA={}: this CPU lacks the instructions for it",
                name);
       chosen = isa;
     }
-    QZ_CHECK(known, "[kernels] QZ_ISA={}: expected ref, avx2, avx512 or neon", name);
+    QZ_CHECK(known, "[kernels] QZ_ISA={}: expected {}", name, level_names());
   });
   return chosen;
 }

@@ -19,8 +19,14 @@ namespace qz::kernels {
 
 enum class Isa { Ref = 0, Avx2 = 1, Avx512 = 2, Neon = 3 };
 
-// Every level, in the order supported_isas() lists them (weakest first on each architecture).
-inline constexpr Isa kAllIsas[] = {Isa::Ref, Isa::Avx2, Isa::Avx512, Isa::Neon};
+// The levels this build's architecture has, weakest first (the order supported_isas() keeps).
+#if defined(__x86_64__)
+inline constexpr Isa kArchIsas[] = {Isa::Ref, Isa::Avx2, Isa::Avx512};
+#elif defined(__aarch64__)
+inline constexpr Isa kArchIsas[] = {Isa::Ref, Isa::Neon};
+#else
+inline constexpr Isa kArchIsas[] = {Isa::Ref};
+#endif
 
 std::string isa_name(Isa isa);
 
