@@ -88,11 +88,8 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, int64_t i, int64_t n, 
 }
 
 void gemm_q4u8(const Q4Activations& xa, const Q4Weights& w, int64_t n0, int64_t n1, float* y) {
-  int64_t n = n0;
-  for (; n + kRows <= n1; n += kRows)
-    for (int64_t i = 0; i < xa.x->m; ++i) q4_rows<kRows>(xa, w, i, n, y);
-  for (; n < n1; ++n)
-    for (int64_t i = 0; i < xa.x->m; ++i) q4_rows<1>(xa, w, i, n, y);
+  for_row_blocks<kRows>(xa.x->m, n0, n1,
+                        [&]<int R>(int64_t i, int64_t n) { q4_rows<R>(xa, w, i, n, y); });
 }
 
 }  // namespace

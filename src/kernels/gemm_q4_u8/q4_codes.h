@@ -17,6 +17,18 @@ inline int32_t q4_zero(const Q4Weights& w, int64_t n, int64_t g) {
   return w.zeros == nullptr ? 8 : w.zeros[n * w.groups() + g];
 }
 
+// The ISA kernels' driver: output rows [n0, n1) in blocks of R that share each activation load,
+// then one at a time, for each of the m activation rows; rows.template operator()<B>(i, n)
+// computes y[i, n .. n+B).
+template <int R, class Rows>
+void for_row_blocks(int64_t m, int64_t n0, int64_t n1, Rows&& rows) {
+  int64_t n = n0;
+  for (; n + R <= n1; n += R)
+    for (int64_t i = 0; i < m; ++i) rows.template operator()<R>(i, n);
+  for (; n < n1; ++n)
+    for (int64_t i = 0; i < m; ++i) rows.template operator()<1>(i, n);
+}
+
 // Σ q·xq over group g's columns from `tail` on (the K % kQ4Block tail past the last full
 // block, which the ISA kernels leave to scalar code); `codes` is the row's packed codes.
 inline int32_t q4_tail_dot(const Q4Weights& w, const uint8_t* codes, const uint8_t* xq, int64_t g,
