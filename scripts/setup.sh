@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake git          # toolchain
   clang-format                       # lint (tests/lint): every C++ file as .clang-format writes it
+  clang-tidy                         # lint (tests/lint): .clang-tidy's checks on the torch-free sources
   clang libclang-rt-14-dev           # sanitizer builds and libFuzzer (tests/sanitize)
   libtorch-dev                       # LibTorch 1.13.1 (CPU): models, training, PyTorch peers
   libopenblas-dev                    # the BLAS LibTorch uses for FP32 GEMM

@@ -56,7 +56,7 @@ CpuFeatures probe() {
     f.avx512_bf16 = f.avx512f && (a1 & (1u << 5));
   }
 
-  if (__get_cpuid_max(0x80000000, nullptr) >= 0x80000004) {
+  if (static_cast<unsigned>(__get_cpuid_max(0x80000000, nullptr)) >= 0x80000004u) {
     char brand[49] = {};
     for (unsigned i = 0; i < 3; ++i) {
       unsigned r[4];

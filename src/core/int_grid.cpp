@@ -1,6 +1,7 @@
 #include "core/int_grid.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "core/error.h"
@@ -76,8 +77,9 @@ IntGrid choose_grid(std::span<const float> values, GridKind kind, int bits,
     std::vector<float> sorted(values.begin(), values.end());
     const double tail = (100.0 - options.percentile) / 100.0;
     auto at = [&](double q) {
-      const size_t k = std::min(
-          sorted.size() - 1, static_cast<size_t>(q * static_cast<double>(sorted.size() - 1) + 0.5));
+      const size_t k =
+          std::min(sorted.size() - 1,
+                   static_cast<size_t>(std::llround(q * static_cast<double>(sorted.size() - 1))));
       std::nth_element(sorted.begin(), sorted.begin() + static_cast<ptrdiff_t>(k), sorted.end());
       return sorted[k];
     };

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 
 namespace qz {
@@ -22,7 +23,7 @@ bool progress_quiet() {
 
 std::string format_duration(double seconds) {
   if (seconds < 60) return fmt::format("{:.1f}s", seconds);
-  const int s = static_cast<int>(seconds + 0.5);
+  const int s = static_cast<int>(std::lround(seconds));
   if (s < 3600) return fmt::format("{}m{:02d}s", s / 60, s % 60);
   return fmt::format("{}h{:02d}m", s / 3600, (s % 3600) / 60);
 }

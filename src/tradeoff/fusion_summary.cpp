@@ -35,7 +35,7 @@ FusionSummary fusion_from_json(const nlohmann::json& j, const std::string& where
            "{}: field 'latency_ms': expected an object", where);
   for (const auto& [key, l] : j["latency_ms"].items()) {
     const int64_t batch = batch_size_key(key, where + " latency_ms");
-    const std::string at = where + " latency_ms." + key;
+    const std::string at = fmt::format("{} latency_ms.{}", where, key);
     f.latency_ms[batch] = {json_number(l, "unfused", at, 0, 1e9),
                            json_number(l, "fused", at, 0, 1e9)};
   }

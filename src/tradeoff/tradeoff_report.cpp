@@ -209,14 +209,16 @@ Report report_from_json(const nlohmann::json& j, const std::string& where) {
     if (e.contains("details") && e["details"].is_object()) v.details = e["details"];
     QZ_CHECK(e.contains("slices") && e["slices"].is_object(),
              "{}: field 'slices': expected an object", at);
-    for (const auto& [name, s] : e["slices"].items())
-      v.slices[name] = {json_number(s, "accuracy", at + " slices." + name, 0, 1),
-                        json_int(s, "count", at + " slices." + name, 0, int64_t{1} << 40)};
+    for (const auto& [name, s] : e["slices"].items()) {
+      const std::string field = fmt::format("{} slices.{}", at, name);
+      v.slices[name] = {json_number(s, "accuracy", field, 0, 1),
+                        json_int(s, "count", field, 0, int64_t{1} << 40)};
+    }
     QZ_CHECK(e.contains("latency_ms") && e["latency_ms"].is_object(),
              "{}: field 'latency_ms': expected an object", at);
     for (const auto& [batch, l] : e["latency_ms"].items()) {
       const int64_t b = batch_size_key(batch, at + " latency_ms");
-      const std::string lat = at + " latency_ms." + batch;
+      const std::string lat = fmt::format("{} latency_ms.{}", at, batch);
       v.latency_ms[b] = {json_number(l, "median", lat, 0, 1e9), json_number(l, "p90", lat, 0, 1e9)};
     }
     r.variants.push_back(std::move(v));
