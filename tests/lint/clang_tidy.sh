@@ -10,10 +10,10 @@ build=${2:?usage: clang_tidy.sh SOURCE_DIR BUILD_DIR}
 command -v run-clang-tidy > /dev/null || { echo "lint: run-clang-tidy is missing (bash scripts/setup.sh installs clang-tidy)"; exit 1; }
 [ -f "$build/compile_commands.json" ] || { echo "lint: $build/compile_commands.json is missing"; exit 1; }
 cd "$src"
-# GCC-only warning flags in the compile commands are no finding of ours.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
+# GCC-only warning flags in the compile commands (-Wno-maybe-uninitialized) are no finding.
 run-clang-tidy -p "$build" -j "$(nproc)" -quiet -extra-arg=-Wno-unknown-warning-option \
   "$src/src/(core|io|kernels|tradeoff)/.*\\.cpp" > "$log" 2>&1 || status=$?
 findings=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "^/.*: (warning|error): " | sort -u || true)

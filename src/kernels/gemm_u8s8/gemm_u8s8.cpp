@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "core/cpu_features.h"
-#include "core/error.h"
 #include "core/thread_pool.h"
 #include "kernels/gemm_u8s8/gemm_u8s8_isa.h"
 #include "kernels/work_split.h"
@@ -40,6 +39,14 @@ GemmU8S8Range range_for(Isa isa) {
   return nullptr;
 }
 
+// The outer-product kernel on packed weights (AVX-512 VNNI only); null elsewhere.
+GemmU8S8PackedRange packed_range_for(Isa isa) {
+#if defined(__x86_64__)
+  if (isa == Isa::Avx512) return u8_s8_f32_packed_gemm__avx512vnni();
+#endif
+  return nullptr;
+}
+
 }  // namespace
 
 void quantize_rows_u8_on(Isa isa, const float* x, int64_t m, int64_t k, uint8_t* xq, float* scale,
@@ -68,24 +75,15 @@ void quantize_fixed_u8(const float* x, int64_t count, float scale, int32_t zero,
 }
 
 bool wants_packed_s8(Isa isa) {
-#if defined(__x86_64__)
-  return isa == Isa::Avx512;
-#else
-  return false;
-#endif
+  return packed_range_for(isa) != nullptr;
 }
 
 namespace {
 
 // The outer-product kernel on packed weights, threaded over panels, or over row blocks when
 // the panels are too few to keep every thread busy.
-void gemm_u8s8_packed(const U8Activations& x, const S8Weights& w, const Epilogue& e, float* y) {
-#if defined(__x86_64__)
-  const GemmU8S8PackedRange range = u8_s8_f32_packed_gemm__avx512vnni();
-#else
-  QZ_ASSERT(false, "packed int8 weights exist only for AVX-512 VNNI");
-  const GemmU8S8PackedRange range = nullptr;
-#endif
+void gemm_u8s8_packed(GemmU8S8PackedRange range, const U8Activations& x, const S8Weights& w,
+                      const Epilogue& e, float* y) {
   const int64_t panels = w.packed->panels();
   if (split_rows(x.m, w.n, kVnniPanel)) {
     parallel_for(x.m, kRowGrain, [&](int64_t r0, int64_t r1) {
@@ -110,8 +108,9 @@ void gemm_u8s8_packed(const U8Activations& x, const S8Weights& w, const Epilogue
 
 void gemm_u8s8_f32_on(Isa isa, const U8Activations& x, const S8Weights& w, const Epilogue& e,
                       float* y) {
-  if (w.packed != nullptr && wants_packed_s8(isa)) {
-    gemm_u8s8_packed(x, w, e, y);
+  const GemmU8S8PackedRange packed = w.packed != nullptr ? packed_range_for(isa) : nullptr;
+  if (packed != nullptr) {
+    gemm_u8s8_packed(packed, x, w, e, y);
     return;
   }
   const GemmU8S8Range range = range_for(isa);
