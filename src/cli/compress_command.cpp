@@ -13,6 +13,9 @@
 #include "core/json_fields.h"
 #include "core/text_table.h"
 #include "io/atomic_file.h"
+#include "io/method_configs.h"
+#include "io/method_registry.h"
+#include "io/quantize_methods.h"
 #include "kernels/weight_format.h"
 #include "report/eval_summary.h"
 #include "workflow/compress_model.h"
@@ -26,25 +29,20 @@ struct CompressArgs {
   DataArgs data;
   std::string in, out, method, recipe;
   workflow::CompressRequest request;
-  bool sym = false, asym = false;
-  // Options of the pruning, factorization, distillation and QAT steps, set only when given.
+  bool asym = false;
+  // The step options given on the command line (recipe keys), so each method's defaults apply
+  // to the rest.
   nlohmann::json step = nlohmann::json::object();
   uint64_t seed = 0;
 };
 
-bool is_quantize_method(const std::string& method) {
-  const auto& q = io::quantize_methods();
-  return std::find(q.begin(), q.end(), method) != q.end();
-}
-
-// The one-step recipe of --method with the step options given on the command line.
+// The one-step recipe of --method with the step options given on the command line; errors
+// name the flags.
 io::RecipeStep step_from_flags(const CompressArgs& a) {
   nlohmann::json step = a.step;
   step["method"] = a.method;
-  if (!a.request.plan.exclude.empty()) step["exclude"] = a.request.plan.exclude;
-  if (a.sym || a.asym) step["symmetric"] = a.sym;
-  if (a.request.plan.group > 0) step["group"] = a.request.plan.group;
-  return io::parse_recipe_step(step, "[compress] --method " + a.method);
+  return io::parse_recipe_step(step, "[compress] --method " + a.method,
+                               io::OptionNames{.as_flags = true});
 }
 
 std::string sci(double x) {
@@ -121,12 +119,11 @@ void print_recipe_result(const workflow::RecipeResult& res) {
 }
 
 // --recipe FILE or a method beyond post-training quantization: the recipe runner.
-void run_recipe_command(CompressArgs& a, nn::ModelFile& file) {
+void run_recipe_command(CompressArgs& a, nn::ModelFile& file, std::vector<io::RecipeStep> steps) {
   workflow::RecipeRequest r;
   r.in_path = a.in;
   r.out_path = a.out;
-  r.steps = a.recipe.empty() ? std::vector<io::RecipeStep>{step_from_flags(a)}
-                             : io::read_recipe(a.recipe);
+  r.steps = std::move(steps);
   r.calib_samples = a.request.calib_samples;
   r.seed = a.seed;
   r.data = workflow::data_for_model(file, a.data.spec, to_data_options(a.data), a.data.seed_given);
@@ -142,23 +139,37 @@ void run_recipe_command(CompressArgs& a, nn::ModelFile& file) {
 
 void run_compress(CompressArgs& a) {
   apply_common_options(a.common);
-  QZ_CHECK(!(a.sym && a.asym), "[compress] --sym and --asym exclude each other");
+  QZ_CHECK(!(a.asym && a.step.value("symmetric", false)),
+           "[compress] --sym and --asym exclude each other");
+  if (a.asym) a.step["symmetric"] = false;
   QZ_CHECK(a.method.empty() != a.recipe.empty(),
            "[compress] give exactly one of --method and --recipe");
+  QZ_CHECK(a.recipe.empty() || a.step.empty(),
+           "[compress] --recipe: step options belong in the recipe file, not on the command "
+           "line (got {})",
+           io::option_flag(a.step.begin().key()));
   io::check_output_path(a.out);
-  if (!a.recipe.empty() || !is_quantize_method(a.method) || !a.step.empty()) {
+  // Validated before the model loads.
+  const std::vector<io::RecipeStep> steps = a.recipe.empty()
+                                                ? std::vector<io::RecipeStep>{step_from_flags(a)}
+                                                : io::read_recipe(a.recipe);
+  if (!a.recipe.empty() || !io::find_method_spec(a.method)->traits.post_training) {
     QZ_CHECK(!a.request.max_drop,
              "[compress] --max-drop applies to post-training quantization only");
-    if (!a.recipe.empty()) io::read_recipe(a.recipe);  // validated before the model loads
     nn::ModelFile file = nn::load_model(a.in);
-    run_recipe_command(a, file);
+    run_recipe_command(a, file, steps);
     return;
   }
   auto& r = a.request;
+  const auto config = io::config_from_json<io::QuantizeConfig>(steps.front().options);
   r.plan.method = a.method;
+  r.plan.group = config.group;
+  r.plan.symmetric = config.symmetric;
+  r.plan.range = config.range;
+  r.plan.observer = config.observer;
+  r.plan.exclude = config.exclude;
   r.in_path = a.in;
   r.out_path = a.out;
-  r.plan.symmetric = a.sym;
   nn::ModelFile file = nn::load_model(a.in);  // validated before any other work
   r.data = workflow::data_for_model(file, a.data.spec, to_data_options(a.data), a.data.seed_given);
   std::optional<data::Dataset> data;
@@ -197,31 +208,6 @@ void run_compress(CompressArgs& a) {
   fmt::print("saved {}\n", a.out);
 }
 
-// "(default 0.5)", or "(default: distill 0.5, smoothquant 0.5)" when the methods that take
-// `key` differ: read from the recipe table, so help and behaviour cannot drift apart.
-std::string defaults_note(const std::string& key) {
-  std::vector<std::pair<std::string, std::string>> seen;
-  bool some_unset = false;
-  for (const auto& method : io::recipe_methods()) {
-    const nlohmann::json d = io::recipe_option_default(method, key);
-    if (d.is_null()) continue;
-    // Objects and zeros mean "unset": the architecture's or the input model's own value (a
-    // post-training method's group 0 is its default group, listed in the footer).
-    if (d.is_object() || (d.is_number() && d.get<double>() == 0)) {
-      some_unset |= io::find_quantize_method(method) == nullptr;
-      continue;
-    }
-    seen.emplace_back(method, d.is_string() ? d.get<std::string>() : d.dump());
-  }
-  if (seen.empty()) return "";
-  bool same = true;
-  for (const auto& [method, text] : seen) same &= text == seen.front().second;
-  if (same && !some_unset) return fmt::format(" (default {})", seen.front().second);
-  std::vector<std::string> parts;
-  for (const auto& [method, text] : seen) parts.push_back(method + " " + text);
-  return fmt::format(" (default: {})", fmt::join(parts, ", "));
-}
-
 // One line per post-training method, for the command's footer.
 std::string quantize_methods_footer() {
   std::string out = "Post-training methods (--method):\n";
@@ -233,7 +219,48 @@ std::string quantize_methods_footer() {
                                          kernels::layout(m.format).fixed_group > 0 ? ", fixed" : "")
                            : "");
   }
+  out += "Other methods (--method, or a recipe step):\n";
+  for (const io::MethodSpec& m : io::method_specs())
+    if (!m.traits.post_training) out += fmt::format("  {:<18}{}\n", m.name, m.help);
   return out;
+}
+
+// One flag per registered option key (io/method_registry.h): its kind picks the value type,
+// its help and default come from the registry, and a given value lands in the step under
+// the key.
+void add_step_option_flags(CLI::App* cmd, const std::shared_ptr<CompressArgs>& args) {
+  for (const std::string& key : io::option_keys()) {
+    const io::OptionSpec& spec = io::first_option_spec(key);
+    const std::string flag = io::option_flag(key), help = io::option_help(key);
+    auto set = [args, key](const auto& value) { args->step[key] = value; };
+    switch (spec.kind) {
+      case io::OptionKind::Int:
+        cmd->add_option_function<int64_t>(flag, set, help);
+        break;
+      case io::OptionKind::Number:
+        cmd->add_option_function<double>(flag, set, help);
+        break;
+      case io::OptionKind::Choice:
+        cmd->add_option_function<std::string>(flag, set, help)->check(CLI::IsMember(spec.choices));
+        break;
+      case io::OptionKind::Pattern:
+        cmd->add_option_function<std::string>(flag, set, help);
+        break;
+      case io::OptionKind::Bool:
+        cmd->add_flag_function(
+            flag, [set, on = !spec.default_value.get<bool>()](int64_t) { set(on); }, help);
+        break;
+      case io::OptionKind::Names:
+        cmd->add_option_function<std::vector<std::string>>(flag, set, help)->expected(1, -1);
+        break;
+      case io::OptionKind::Object:
+        cmd->add_option_function<std::string>(
+            flag,
+            [set, flag](const std::string& text) { set(parse_json(text, "[compress] " + flag)); },
+            help);
+        break;
+    }
+  }
 }
 
 }  // namespace
@@ -251,85 +278,18 @@ void add_compress_command(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--out,-o", args->out, "Compressed model file to write")->required();
   cmd->footer(quantize_methods_footer());
-  cmd->add_option("--group", args->request.plan.group,
-                  "Group size of grouped formats (post-training methods: listed below)" +
-                      defaults_note("group"))
-      ->check(CLI::Range(1, 1 << 20));
-  cmd->add_flag("--sym", args->sym, "int4: symmetric grid (zero point 8)");
-  cmd->add_flag("--asym", args->asym, "int4: affine grid with a zero point per group (default)");
-  cmd->add_option("--range", args->request.plan.range, "Weight range rule")
-      ->check(CLI::IsMember({"minmax", "percentile", "mse"}))
-      ->capture_default_str();
-  cmd->add_option("--observer", args->request.plan.observer, "int8-static activation observer")
-      ->check(CLI::IsMember({"minmax", "moving-average", "histogram"}))
-      ->capture_default_str();
+  add_step_option_flags(cmd, args);
+  cmd->add_flag("--asym", args->asym,
+                "The opposite of --sym: affine grids with zero points (the default)");
   cmd->add_option("--calib,--calib-samples", args->request.calib_samples,
                   "Calibration samples from the training split")
       ->check(CLI::Range(1, 1 << 24))
       ->capture_default_str();
-  cmd->add_option("--exclude", args->request.plan.exclude, "Layers to keep in FP32")
-      ->expected(1, -1);
   cmd->add_option(
          "--max-drop", args->request.max_drop,
          "Accuracy budget in points (validation split): keep the most sensitive layers at higher "
          "precision until it holds")
       ->check(CLI::Range(0.0, 100.0));
-  // Step options (pruning, low-rank, distillation, QAT, fine-tuning), passed to the one-step
-  // recipe only when given so each method's defaults apply otherwise.
-  auto step_option = [cmd, args](const std::string& flag, const std::string& key, auto example,
-                                 const std::string& help) {
-    using T = decltype(example);
-    cmd->add_option_function<T>(
-        flag, [args, key](const T& v) { args->step[key] = v; }, help + defaults_note(key));
-  };
-  step_option("--sparsity", "sparsity", 0.0,
-              "prune-magnitude/-wanda/-sparsegpt: fraction of weights removed");
-  step_option("--scope", "scope", std::string(),
-              "prune-magnitude/-wanda: layer | global | row threshold");
-  step_option("--pattern", "pattern", std::string(), "prune-nm/-wanda: N:M pattern, e.g. 2:4");
-  step_option("--ratio", "ratio", 0.0,
-              "prune-structured: fraction of units removed; lowrank: kept-parameter ratio");
-  step_option("--norm", "norm", 0, "prune-structured: 1 or 2 (Ln importance)");
-  step_option("--rank", "rank", int64_t{0}, "lowrank: fixed rank");
-  step_option("--energy", "energy", 0.0, "lowrank: kept singular-value energy in (0, 1]");
-  step_option("--finetune-epochs", "finetune_epochs", int64_t{0},
-              "prune/lowrank: fine-tuning epochs after the step");
-  step_option("--epochs", "epochs", int64_t{0},
-              "distill/qat/finetune: training epochs (distill: the architecture's unless set)");
-  step_option("--lr", "lr", 0.0,
-              "fine-tuning / training learning rate (default: the architecture's training rate)");
-  step_option("--temperature", "temperature", 0.0, "distill: softmax temperature T");
-  step_option("--alpha", "alpha", 0.0,
-              "distill: weight of the hard-label loss; smoothquant: migration strength");
-  step_option("--transfer-samples", "transfer_samples", int64_t{0},
-              "distill: train the students on the first N training samples only (default: all)");
-  step_option("--quant", "quant", std::string(), "qat: int4 | int8 | int8-dynamic | int8-static");
-  step_option("--bits", "bits", 0, "gptq/rtn: bits per weight, 2–8; awq/hqq: 2–4");
-  step_option("--iterations", "iterations", int64_t{0},
-              "hqq: half-quadratic zero-point iterations");
-  step_option("--damp", "damp", 0.0, "gptq/prune-sparsegpt: Hessian damping, share of mean diag");
-  step_option("--block", "block", int64_t{0}, "gptq/prune-sparsegpt: lazy-update block columns");
-  cmd->add_flag_function(
-      "--no-clip", [args](int64_t) { args->step["clip"] = false; },
-      "awq: skip the per-group weight clipping search");
-  cmd->add_flag_function(
-      "--act-order", [args](int64_t) { args->step["act_order"] = true; },
-      "gptq: quantize columns by decreasing Hessian diagonal (static groups)");
-  cmd->add_option_function<std::string>(
-      "--student",
-      [args](const std::string& text) {
-        args->step["student"] = parse_json(text, "[compress] --student");
-      },
-      "distill: student config overrides as JSON, e.g. '{\"hidden\": [128, 128]}'");
-  cmd->add_flag_function(
-      "--no-baseline", [args](int64_t) { args->step["baseline"] = false; },
-      "distill: skip training the same student without a teacher (the comparison)");
-  cmd->add_flag_function(
-      "--global", [args](int64_t) { args->step["global"] = true; },
-      "prune-structured: one ranking across layers");
-  cmd->add_flag_function(
-      "--activation-aware", [args](int64_t) { args->step["activation_aware"] = true; },
-      "lowrank: ASVD column scaling by calibration activations");
   cmd->add_option("--seed", args->seed, "Seed of fine-tuning and student initialisation")
       ->capture_default_str();
   add_data_options(cmd, args->data,

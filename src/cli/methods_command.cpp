@@ -1,15 +1,15 @@
 // quantize methods [--json]: every compression method with its options and their defaults, the
 // post-training methods' storage formats, and the trials tune runs for each — all read from the
-// registries (io/recipe, io/quantize_methods, kernels/format_table) that the parser, the flags
-// and the searches use.
+// registries (io/method_registry, io/quantize_methods, kernels/format_table) that the parser, the
+// flags and the searches use.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "core/text_table.h"
+#include "io/method_registry.h"
 #include "io/quantize_methods.h"
-#include "io/recipe.h"
 #include "kernels/format_table.h"
 #include "workflow/tune.h"
 
@@ -25,8 +25,22 @@ nlohmann::json registry_json() {
   std::map<std::string, std::vector<std::string>> trials;
   for (const auto& [name, plan] : workflow::tune_candidates()) trials[plan.method].push_back(name);
   nlohmann::json methods = nlohmann::json::array();
-  for (const std::string& name : io::recipe_methods()) {
-    nlohmann::json m = {{"name", name}, {"options", io::recipe_method_defaults(name)}};
+  for (const io::MethodSpec& spec : io::method_specs()) {
+    const std::string& name = spec.name;
+    nlohmann::json options = nlohmann::json::array();
+    for (const io::OptionSpec& o : spec.options)
+      options.push_back({{"key", o.key},
+                         {"flag", io::option_flag(o.key)},
+                         {"default", o.default_value},
+                         {"range", o.range_text()},
+                         {"help", o.help}});
+    nlohmann::json m = {{"name", name},
+                        {"help", spec.help},
+                        {"options", spec.defaults()},
+                        {"option_specs", options},
+                        {"needs_calibration", spec.traits.needs_calibration},
+                        {"folds_norms_first", spec.traits.folds_norms_first},
+                        {"fine_tunes", spec.traits.fine_tunes}};
     if (const io::QuantizeMethod* q = io::find_quantize_method(name)) {
       m["quantize"] = {{"format", kernels::weight_format_name(q->format)},
                        {"symmetric_format", kernels::weight_format_name(q->symmetric_format)},
@@ -55,12 +69,15 @@ void run_methods(const MethodsArgs& a) {
     write_json_output("-", j);
     return;
   }
-  TextTable table({"method", "options (defaults)"});
+  TextTable table({"method", "needs", "options (defaults)"});
   for (const auto& m : j["methods"]) {
-    std::vector<std::string> options;
+    std::vector<std::string> options, needs;
     for (const auto& [key, value] : m["options"].items())
       options.push_back(fmt::format("{}={}", key, value.dump()));
-    table.add_row({m["name"].get<std::string>(), fmt::format("{}", fmt::join(options, " "))});
+    if (m["needs_calibration"].get<bool>()) needs.emplace_back("calibration");
+    if (m["fine_tunes"].get<bool>()) needs.emplace_back("training");
+    table.add_row({m["name"].get<std::string>(), fmt::format("{}", fmt::join(needs, ", ")),
+                   fmt::format("{}", fmt::join(options, " "))});
   }
   fmt::print("{}\n", table.to_text());
   TextTable formats({"format", "tensors"});

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/text_table.h"
 #include "io/atomic_file.h"
+#include "io/quantize_methods.h"
 #include "io/recipe.h"
 #include "nn/model_file.h"
 #include "report/eval_summary.h"

@@ -8,6 +8,7 @@
 #include "core/activation_observer.h"
 #include "core/error.h"
 #include "core/progress.h"
+#include "io/quantize_methods.h"
 #include "io/recipe.h"
 #include "nn/quantized_layer.h"
 

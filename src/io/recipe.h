@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "io/quantize_methods.h"
+#include "io/method_registry.h"
 
 namespace qz::io {
 
@@ -21,21 +21,19 @@ struct RecipeStep {
   nlohmann::json options;  // every option of the method, defaults filled in
 };
 
-// The methods a step may name (quantization, pruning, factorization, distillation, QAT,
-// fine-tuning).
+// The methods a step may name (io/method_registry.h, in its order).
 const std::vector<std::string>& recipe_methods();
 
 // Whether `method` takes option `key` (e.g. "bits", "group").
 bool recipe_method_has_option(const std::string& method, const std::string& key);
 
 // Every option of `method` with its default; InputError for an unknown method.
-const nlohmann::json& recipe_method_defaults(const std::string& method);
+nlohmann::json recipe_method_defaults(const std::string& method);
 
-// The default of `method`'s option `key` (null where the method has no such option).
-nlohmann::json recipe_option_default(const std::string& method, const std::string& key);
-
-// Validates one step (`where` names it in errors) and fills in its defaults.
-RecipeStep parse_recipe_step(const nlohmann::json& step, const std::string& where);
+// Validates one step (`where` names it in errors, `names` its options) and fills in its
+// defaults.
+RecipeStep parse_recipe_step(const nlohmann::json& step, const std::string& where,
+                             const OptionNames& names = {});
 
 // Parses and validates recipe text (at most 64 steps); `where` names its source in errors.
 std::vector<RecipeStep> parse_recipe(const std::string& text, const std::string& where);

@@ -38,7 +38,8 @@ std::vector<CompareVariant> plan_variants(const CompareRequest& request) {
         step["group"] = request.group;
       CompareVariant v;
       v.name = has_bits ? fmt::format("{}-w{}", method, bits) : method;
-      v.step = io::parse_recipe_step(step, fmt::format("[compare] {}", v.name));
+      v.step = io::parse_recipe_step(step, fmt::format("[compare] {}", v.name),
+                                     io::OptionNames{.as_flags = true});
       v.path = (std::filesystem::path(request.out_dir) / (stem + "-" + v.name + ".safetensors"))
                    .string();
       for (const auto& other : variants)

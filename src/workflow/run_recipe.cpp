@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "compress/awq.h"
 #include "compress/hqq.h"
@@ -18,6 +19,8 @@
 #include "compress/smoothquant.h"
 #include "core/error.h"
 #include "core/progress.h"
+#include "io/method_configs.h"
+#include "io/method_registry.h"
 #include "nn/cnn.h"
 #include "nn/fold_batch_norm.h"
 #include "nn/make_model.h"
@@ -40,10 +43,6 @@ struct RecipeState {
   std::map<std::string, torch::Tensor> factors;  // the masks as the weights' dtype and shape
   std::map<std::string, std::string> patterns;   // pruned layer → "unstructured" | "N:M"
 };
-
-std::vector<std::string> string_list(const json& j) {
-  return j.get<std::vector<std::string>>();
-}
 
 bool is_fp32(const nn::CompressibleLayer& layer) {
   return layer.scheme().value("format", "") == "fp32";
@@ -99,39 +98,42 @@ json finetune(RecipeState& s, int64_t epochs, double lr, const std::string& labe
               {"val_accuracy", compact_numbers(r.epochs.back().val_accuracy)}};
 }
 
-json prune_unstructured(RecipeState& s, const io::RecipeStep& step) {
-  const json& o = step.options;
-  const auto exclude = string_list(o["exclude"]);
+// What the unstructured and N:M pruning methods share once their configs are read.
+struct UnstructuredPrune {
+  compress::MaskOptions mask;
+  std::vector<std::string> exclude;
+  io::FinetuneAfter finetune;
+  enum class Scores { Magnitude, Wanda, SparseGpt } scores = Scores::Magnitude;
+  compress::SparseGptOptions sparsegpt;  // Scores::SparseGpt only
+};
+
+compress::MaskScope mask_scope(const std::string& scope) {
+  return scope == "global" ? compress::MaskScope::Global
+         : scope == "row"  ? compress::MaskScope::PerRow
+                           : compress::MaskScope::PerLayer;
+}
+
+json prune_unstructured(RecipeState& s, const std::string& method, const UnstructuredPrune& p) {
   for (const auto& slot : s.model->layers())
-    if (std::find(exclude.begin(), exclude.end(), slot.name()) == exclude.end())
+    if (std::find(p.exclude.begin(), p.exclude.end(), slot.name()) == p.exclude.end())
       QZ_CHECK(is_fp32(*slot.get()),
-               "[recipe] {}: layer '{}' is {}; prune before quantizing or factoring", step.method,
+               "[recipe] {}: layer '{}' is {}; prune before quantizing or factoring", method,
                slot.name(), slot.get()->scheme().dump());
-  compress::MaskOptions mo;
-  if (step.method == "prune-nm") {
-    mo.pattern = o["pattern"];
-  } else {
-    mo.pattern = o.value("pattern", "unstructured");
-    mo.sparsity = o["sparsity"];
-    const std::string scope = o.value("scope", step.method == "prune-magnitude" ? "layer" : "row");
-    mo.scope = scope == "global" ? compress::MaskScope::Global
-               : scope == "row"  ? compress::MaskScope::PerRow
-                                 : compress::MaskScope::PerLayer;
-  }
+  const compress::MaskOptions& mo = p.mask;
   compress::LayerMasks masks;
   std::map<std::string, json> layer_details;
-  if (step.method == "prune-sparsegpt") {
-    const compress::SparseGptOptions so{mo.sparsity, mo.pattern, o["block"], o["damp"]};
+  if (p.scores == UnstructuredPrune::Scores::SparseGpt) {
     std::vector<compress::SparseGptLayerReport> reports;
-    masks = compress::sparsegpt_model(*s.model, so, s.calibration, exclude, &reports);
+    masks = compress::sparsegpt_model(*s.model, p.sparsegpt, s.calibration, p.exclude, &reports);
     for (const auto& r : reports)
       layer_details[r.layer] = {{"output_mse", r.output_mse},
                                 {"magnitude_output_mse", r.magnitude_output_mse},
                                 {"seconds", r.seconds}};
   } else {
     const compress::LayerScores scores =
-        step.method == "prune-wanda" ? compress::wanda_scores(*s.model, s.calibration, exclude)
-                                     : compress::magnitude_scores(*s.model, exclude);
+        p.scores == UnstructuredPrune::Scores::Wanda
+            ? compress::wanda_scores(*s.model, s.calibration, p.exclude)
+            : compress::magnitude_scores(*s.model, p.exclude);
     masks = compress::select_masks(scores, mo);
   }
   json layers = json::array();
@@ -148,18 +150,71 @@ json prune_unstructured(RecipeState& s, const io::RecipeStep& step) {
   }
   reapply_masks(s);
   json details = {{"layers", layers}, {"pattern", mo.pattern}};
-  details["finetune"] = finetune(s, o["finetune_epochs"], o["lr"], step.method + " fine-tune");
+  details["finetune"] =
+      finetune(s, p.finetune.finetune_epochs, p.finetune.lr, method + " fine-tune");
   return details;
+}
+
+template <class Config>
+UnstructuredPrune unstructured_prune(const Config& c, compress::MaskOptions mask,
+                                     UnstructuredPrune::Scores scores) {
+  UnstructuredPrune p;
+  p.mask = std::move(mask);
+  p.exclude = c.exclude;
+  p.finetune = c;
+  p.scores = scores;
+  return p;
+}
+
+json prune_magnitude(RecipeState& s, const io::RecipeStep& step) {
+  const auto c = io::config_from_json<io::MagnitudePruneConfig>(step.options);
+  compress::MaskOptions mask;
+  mask.sparsity = c.sparsity;
+  mask.scope = mask_scope(c.scope);
+  return prune_unstructured(s, step.method,
+                            unstructured_prune(c, mask, UnstructuredPrune::Scores::Magnitude));
+}
+
+json prune_nm(RecipeState& s, const io::RecipeStep& step) {
+  const auto c = io::config_from_json<io::NmPruneConfig>(step.options);
+  compress::MaskOptions mask;
+  mask.pattern = c.pattern;
+  return prune_unstructured(s, step.method,
+                            unstructured_prune(c, mask, UnstructuredPrune::Scores::Magnitude));
+}
+
+// Wanda's and SparseGPT's unstructured sparsity is per row (their papers' comparison group).
+compress::MaskOptions per_row(double sparsity, const std::string& pattern) {
+  compress::MaskOptions mask;
+  mask.sparsity = sparsity;
+  mask.scope = compress::MaskScope::PerRow;
+  mask.pattern = pattern;
+  return mask;
+}
+
+json prune_wanda(RecipeState& s, const io::RecipeStep& step) {
+  const auto c = io::config_from_json<io::WandaConfig>(step.options);
+  return prune_unstructured(
+      s, step.method,
+      unstructured_prune(c, per_row(c.sparsity, c.pattern), UnstructuredPrune::Scores::Wanda));
+}
+
+json prune_sparsegpt(RecipeState& s, const io::RecipeStep& step) {
+  const auto c = io::config_from_json<io::SparseGptConfig>(step.options);
+  UnstructuredPrune p =
+      unstructured_prune(c, per_row(c.sparsity, c.pattern), UnstructuredPrune::Scores::SparseGpt);
+  p.sparsegpt = {c.sparsity, c.pattern, c.block, c.damp};
+  return prune_unstructured(s, step.method, p);
 }
 
 json prune_structured(RecipeState& s, const io::RecipeStep& step) {
   require_no_masks(s, step.method);
-  const json& o = step.options;
+  const auto c = io::config_from_json<io::StructuredPruneConfig>(step.options);
   compress::StructuredOptions so;
-  so.ratio = o["ratio"];
-  so.norm = o["norm"];
-  so.global = o["global"];
-  so.exclude = string_list(o["exclude"]);
+  so.ratio = c.ratio;
+  so.norm = static_cast<int>(c.norm);
+  so.global = c.global;
+  so.exclude = c.exclude;
   json groups = json::array();
   for (const auto& g : compress::prune_structured(*s.model, so))
     groups.push_back({{"group", g.group},
@@ -167,19 +222,19 @@ json prune_structured(RecipeState& s, const io::RecipeStep& step) {
                       {"units_after", g.units_after},
                       {"unit", g.unit}});
   json details = {{"groups", groups}, {"config", s.model->config()}};
-  details["finetune"] = finetune(s, o["finetune_epochs"], o["lr"], "structured fine-tune");
+  details["finetune"] = finetune(s, c.finetune_epochs, c.lr, "structured fine-tune");
   return details;
 }
 
 json low_rank(RecipeState& s, const io::RecipeStep& step) {
   require_no_masks(s, step.method);
-  const json& o = step.options;
+  const auto c = io::config_from_json<io::LowRankConfig>(step.options);
   compress::LowRankOptions lo;
-  lo.rank = o["rank"];
-  lo.energy = o["energy"];
-  lo.ratio = o["ratio"];
-  lo.activation_aware = o["activation_aware"];
-  lo.exclude = string_list(o["exclude"]);
+  lo.rank = c.rank;
+  lo.energy = c.energy;
+  lo.ratio = c.ratio;
+  lo.activation_aware = c.activation_aware;
+  lo.exclude = c.exclude;
   json layers = json::array();
   for (const auto& r : compress::factorize_model(*s.model, lo, s.calibration))
     layers.push_back({{"layer", r.layer},
@@ -191,7 +246,7 @@ json low_rank(RecipeState& s, const io::RecipeStep& step) {
                       {"params_before", r.params_before},
                       {"params_after", r.params_after}});
   json details = {{"layers", layers}};
-  details["finetune"] = finetune(s, o["finetune_epochs"], o["lr"], "low-rank fine-tune");
+  details["finetune"] = finetune(s, c.finetune_epochs, c.lr, "low-rank fine-tune");
   return details;
 }
 
@@ -238,19 +293,19 @@ namespace {
 
 json distill(RecipeState& s, const io::RecipeStep& step) {
   require_no_masks(s, step.method);
-  const json& o = step.options;
+  const auto c = io::config_from_json<io::DistillConfig>(step.options);
   const std::string arch = s.model->arch();
   json overrides = s.model->config();
-  for (const auto& [key, value] : o["student"].items()) overrides[key] = value;
+  for (const auto& [key, value] : c.student.items()) overrides[key] = value;
   for (const char* key : {"block_heads", "block_d_ff"})
-    if (!o["student"].contains(key)) overrides.erase(key);
-  if (o["student"].empty()) overrides = default_student(overrides, s.model->parameter_count());
+    if (!c.student.contains(key)) overrides.erase(key);
+  if (c.student.empty()) overrides = default_student(overrides, s.model->parameter_count());
   const json config = resolve_config(arch, overrides, "recipe distill 'student'", s.data);
   train::TrainOptions to = train::default_train_options(arch);
-  if (o["epochs"].get<int64_t>() > 0) to.epochs = o["epochs"];
-  if (o["lr"].get<double>() > 0) to.lr = o["lr"];
+  if (c.epochs > 0) to.epochs = c.epochs;
+  if (c.lr > 0) to.lr = c.lr;
   to.seed = s.seed;
-  const train::DistillOptions d{o["temperature"], o["alpha"]};
+  const train::DistillOptions d{c.temperature, c.alpha};
   auto make_student = [&] {
     torch::manual_seed(s.seed);
     return nn::make_model(config, "recipe distill 'student'");
@@ -260,12 +315,12 @@ json distill(RecipeState& s, const io::RecipeStep& step) {
   // A transfer set: the students learn from the first N training samples only (the teacher was
   // trained on all), the setting where a teacher's soft targets carry what the labels cannot.
   data::Dataset transfer = s.data;
-  const int64_t samples = o["transfer_samples"];
+  const int64_t samples = c.transfer_samples;
   if (samples > 0 && samples < transfer.train.size()) {
     transfer.train = transfer.train.head(samples);
     details["transfer_samples"] = samples;
   }
-  if (o["baseline"].get<bool>()) {
+  if (c.baseline) {
     // The same student, same seed and schedule, without a teacher: what distillation adds.
     nn::ModelPtr alone = make_student();
     to.label = "student alone";
@@ -290,16 +345,16 @@ json distill(RecipeState& s, const io::RecipeStep& step) {
 }
 
 json qat(RecipeState& s, const io::RecipeStep& step) {
-  const json& o = step.options;
+  const auto c = io::config_from_json<io::QatConfig>(step.options);
   compress::QatPlan plan;
-  plan.method = o["quant"];
-  plan.group = o["group"];
-  plan.symmetric = o["symmetric"];
-  plan.exclude = string_list(o["exclude"]);
+  plan.method = c.quant;
+  plan.group = c.group;
+  plan.symmetric = c.symmetric;
+  plan.exclude = c.exclude;
   compress::insert_fake_quant(*s.model, plan);
   json details;
   try {
-    details["finetune"] = finetune(s, o["epochs"], o["lr"], "qat " + plan.method);
+    details["finetune"] = finetune(s, c.epochs, c.lr, "qat " + plan.method);
   } catch (...) {
     compress::remove_fake_quant(*s.model);
     throw;
@@ -317,14 +372,14 @@ json qat(RecipeState& s, const io::RecipeStep& step) {
 }
 
 json quantize(RecipeState& s, const io::RecipeStep& step) {
-  const json& o = step.options;
+  const auto c = io::config_from_json<io::QuantizeConfig>(step.options);
   compress::QuantizePlan plan;
   plan.method = step.method;
-  plan.group = o["group"];
-  plan.symmetric = o["symmetric"];
-  plan.range = o["range"];
-  plan.observer = o["observer"];
-  plan.exclude = string_list(o["exclude"]);
+  plan.group = c.group;
+  plan.symmetric = c.symmetric;
+  plan.range = c.range;
+  plan.observer = c.observer;
+  plan.exclude = c.exclude;
   reapply_masks(s);
   json layers = json::array();
   for (const auto& l : compress::quantize_model(*s.model, plan, s.calibration))
@@ -333,26 +388,18 @@ json quantize(RecipeState& s, const io::RecipeStep& step) {
   return {{"layers", layers}};
 }
 
-// GPTQ, or its baseline round to nearest on the same grids ("rtn").
 json gptq(RecipeState& s, const io::RecipeStep& step) {
-  const json& o = step.options;
+  const auto c = io::config_from_json<io::GptqConfig>(step.options);
   compress::GptqOptions go;
-  go.bits = o["bits"];
-  go.group = o["group"];
-  go.symmetric = o["symmetric"];
+  go.bits = static_cast<int>(c.bits);
+  go.group = c.group;
+  go.symmetric = c.symmetric;
+  go.act_order = c.act_order;
+  go.damp = c.damp;
+  go.block = c.block;
   reapply_masks(s);
   json layers = json::array();
-  if (step.method == "rtn") {
-    for (const auto& r : compress::rtn_model(*s.model, go, string_list(o["exclude"])))
-      layers.push_back(compact_numbers(r.to_json()));
-    forget_compressed_masks(s);
-    return {{"layers", layers}};
-  }
-  go.act_order = o["act_order"];
-  go.damp = o["damp"];
-  go.block = o["block"];
-  for (const auto& r :
-       compress::gptq_model(*s.model, go, s.calibration, string_list(o["exclude"]))) {
+  for (const auto& r : compress::gptq_model(*s.model, go, s.calibration, c.exclude)) {
     json l = r.report.to_json();
     l["rtn_output_mse"] = r.rtn_output_mse;
     l["damping"] = r.damping;
@@ -363,15 +410,29 @@ json gptq(RecipeState& s, const io::RecipeStep& step) {
   return {{"layers", layers}};
 }
 
-json awq(RecipeState& s, const io::RecipeStep& step) {
-  const json& o = step.options;
-  compress::AwqOptions ao;
-  ao.bits = o["bits"];
-  ao.group = o["group"];
-  ao.clip = o["clip"];
+// Round to nearest on GPTQ's grids: GPTQ's baseline.
+json rtn(RecipeState& s, const io::RecipeStep& step) {
+  const auto c = io::config_from_json<io::RtnConfig>(step.options);
+  compress::GptqOptions go;
+  go.bits = static_cast<int>(c.bits);
+  go.group = c.group;
+  go.symmetric = c.symmetric;
   reapply_masks(s);
-  const compress::AwqReport r =
-      compress::awq_model(*s.model, ao, s.calibration, string_list(o["exclude"]));
+  json layers = json::array();
+  for (const auto& r : compress::rtn_model(*s.model, go, c.exclude))
+    layers.push_back(compact_numbers(r.to_json()));
+  forget_compressed_masks(s);
+  return {{"layers", layers}};
+}
+
+json awq(RecipeState& s, const io::RecipeStep& step) {
+  const auto c = io::config_from_json<io::AwqConfig>(step.options);
+  compress::AwqOptions ao;
+  ao.bits = static_cast<int>(c.bits);
+  ao.group = c.group;
+  ao.clip = c.clip;
+  reapply_masks(s);
+  const compress::AwqReport r = compress::awq_model(*s.model, ao, s.calibration, c.exclude);
   forget_compressed_masks(s);
   json alphas = json::object(), layers = json::array();
   for (const auto& [source, alpha] : r.alphas) alphas[source] = alpha;
@@ -381,14 +442,14 @@ json awq(RecipeState& s, const io::RecipeStep& step) {
 
 // HQQ: calibration-free; the layers' Lp error against unoptimised zero points is recorded.
 json hqq(RecipeState& s, const io::RecipeStep& step) {
-  const json& o = step.options;
+  const auto c = io::config_from_json<io::HqqConfig>(step.options);
   compress::HqqOptions ho;
-  ho.bits = o["bits"];
-  ho.group = o["group"];
-  ho.iterations = o["iterations"];
+  ho.bits = static_cast<int>(c.bits);
+  ho.group = c.group;
+  ho.iterations = static_cast<int>(c.iterations);
   reapply_masks(s);
   std::vector<double> gains;
-  const auto reports = compress::hqq_model(*s.model, ho, string_list(o["exclude"]), &gains);
+  const auto reports = compress::hqq_model(*s.model, ho, c.exclude, &gains);
   forget_compressed_masks(s);
   json layers = json::array();
   for (size_t i = 0; i < reports.size(); ++i) {
@@ -402,11 +463,10 @@ json hqq(RecipeState& s, const io::RecipeStep& step) {
 // SmoothQuant: migrate activation outliers into the weights, then int8 weights and per-token
 // int8 activations (int8-dynamic).
 json smoothquant(RecipeState& s, const io::RecipeStep& step) {
-  const json& o = step.options;
+  const auto c = io::config_from_json<io::SmoothQuantConfig>(step.options);
   reapply_masks(s);
   json smoothing = json::array();
-  for (const auto& r :
-       compress::smooth_model(*s.model, o["alpha"], s.calibration, string_list(o["exclude"])))
+  for (const auto& r : compress::smooth_model(*s.model, c.alpha, s.calibration, c.exclude))
     smoothing.push_back(compact_numbers(json{{"source", r.source},
                                              {"max_scale", r.max_scale},
                                              {"min_scale", r.min_scale},
@@ -414,7 +474,7 @@ json smoothquant(RecipeState& s, const io::RecipeStep& step) {
                                              {"act_range_after", r.act_range_after}}));
   compress::QuantizePlan plan;
   plan.method = "int8-dynamic";
-  plan.exclude = string_list(o["exclude"]);
+  plan.exclude = c.exclude;
   json layers = json::array();
   for (const auto& l : compress::quantize_model(*s.model, plan, s.calibration))
     layers.push_back(compact_numbers(l.to_json()));
@@ -433,36 +493,55 @@ json fuse(RecipeState& s) {
   return {{"folded", folded}};
 }
 
-// Steps that compress weights in place: BatchNorm is folded first, so the folded weights are
-// what gets quantized (and the norm's pass disappears from the compressed model).
-bool folds_norms_first(const std::string& m) {
-  const auto& q = io::quantize_methods();
-  return std::find(q.begin(), q.end(), m) != q.end() || m == "gptq" || m == "rtn" || m == "awq" ||
-         m == "hqq" || m == "smoothquant" || m == "qat";
+json fuse_step(RecipeState& s, const io::RecipeStep&) {
+  return fuse(s);
 }
 
-json run_method(RecipeState& s, const io::RecipeStep& step) {
-  const std::string& m = step.method;
-  if (m == "fuse") return fuse(s);
-  if (m == "prune-magnitude" || m == "prune-nm" || m == "prune-wanda" || m == "prune-sparsegpt")
-    return prune_unstructured(s, step);
-  if (m == "prune-structured") return prune_structured(s, step);
-  if (m == "lowrank") return low_rank(s, step);
-  if (m == "distill") return distill(s, step);
-  if (m == "qat") return qat(s, step);
-  if (m == "gptq" || m == "rtn") return gptq(s, step);
-  if (m == "awq") return awq(s, step);
-  if (m == "hqq") return hqq(s, step);
-  if (m == "smoothquant") return smoothquant(s, step);
-  if (m == "finetune")
-    return {{"finetune", finetune(s, step.options["epochs"], step.options["lr"], "fine-tune")}};
-  return quantize(s, step);
+json finetune_step(RecipeState& s, const io::RecipeStep& step) {
+  const auto c = io::config_from_json<io::FinetuneConfig>(step.options);
+  return {{"finetune", finetune(s, c.epochs, c.lr, "fine-tune")}};
 }
 
+using StepRunner = json (*)(RecipeState&, const io::RecipeStep&);
+
+// The runner of every registered method (io/method_registry.h); post-training methods share
+// the quantize pass.
+const std::map<std::string, StepRunner>& step_runners() {
+  static const std::map<std::string, StepRunner> runners = [] {
+    std::map<std::string, StepRunner> r = {
+        {"awq", awq},
+        {"distill", distill},
+        {"finetune", finetune_step},
+        {"fuse", fuse_step},
+        {"gptq", gptq},
+        {"hqq", hqq},
+        {"lowrank", low_rank},
+        {"prune-magnitude", prune_magnitude},
+        {"prune-nm", prune_nm},
+        {"prune-sparsegpt", prune_sparsegpt},
+        {"prune-structured", prune_structured},
+        {"prune-wanda", prune_wanda},
+        {"qat", qat},
+        {"rtn", rtn},
+        {"smoothquant", smoothquant},
+    };
+    for (const io::MethodSpec& m : io::method_specs())
+      if (m.traits.post_training) r[m.name] = quantize;
+    return r;
+  }();
+  return runners;
+}
+
+// Steps that compress weights in place fold BatchNorm first, so the folded weights are what
+// gets quantized (and the norm's pass disappears from the compressed model).
 json run_step(RecipeState& s, const io::RecipeStep& step) {
+  const io::MethodSpec* spec = io::find_method_spec(step.method);
+  const auto runner = step_runners().find(step.method);
+  QZ_ASSERT(spec != nullptr && runner != step_runners().end(), "no runner for method '{}'",
+            step.method);
   json fused;
-  if (folds_norms_first(step.method) && nn::has_foldable_norms(*s.model)) fused = fuse(s);
-  json details = run_method(s, step);
+  if (spec->traits.folds_norms_first && nn::has_foldable_norms(*s.model)) fused = fuse(s);
+  json details = runner->second(s, step);
   if (!fused.is_null()) details["fused_first"] = fused;
   return details;
 }
@@ -494,6 +573,10 @@ json pack_pruned_layers(RecipeState& s) {
 }
 
 }  // namespace
+
+bool runs_method(const std::string& method) {
+  return step_runners().count(method) == 1;
+}
 
 int64_t model_weight_bytes(const nn::Model& model) {
   int64_t bytes = 0;

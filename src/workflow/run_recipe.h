@@ -54,6 +54,9 @@ struct RecipeResult {
 RecipeResult run_recipe(nn::ModelFile& file, const RecipeRequest& request,
                         const data::Dataset& data);
 
+// Whether a step of `method` has a runner (every method of io/method_registry.h must).
+bool runs_method(const std::string& method);
+
 // Sum of the compressible layers' stored weight bytes.
 int64_t model_weight_bytes(const nn::Model& model);
 

@@ -155,23 +155,24 @@ touch "$dir/short.safetensors"
 expect_bad "compress unknown method"  "--method"            compress "$dir/model.safetensors" --method int3 --out "$dir/c1.safetensors"
 expect_bad "compress unknown layer"   "unknown layer 'fc9'" compress "$dir/model.safetensors" --method int8 --exclude fc9 --out "$dir/c2.safetensors"
 expect_bad "compress sym and asym"    "exclude each other"  compress "$dir/model.safetensors" --method int4 --sym --asym --out "$dir/c3.safetensors"
-expect_bad "compress bad group"       "--group"             compress "$dir/model.safetensors" --method int4 --group 0 --out "$dir/c4.safetensors"
+expect_bad "compress bad group"       "--group: -3 is outside" compress "$dir/model.safetensors" --method int4 --group -3 --out "$dir/c4.safetensors"
 expect_bad "compress mxfp4 group"     "mxfp4 blocks are 32 weights" compress "$dir/model.safetensors" --method mxfp4 --group 64 --out "$dir/c4m.safetensors"
 expect_bad "compress non-model"       "junk.safetensors"    compress "$dir/junk.safetensors" --method int8 --out "$dir/c5.safetensors"
 expect_bad "bench missing model"      "cannot open"         bench "$dir/missing.safetensors"
 expect_bad "bench bad batch"          "--batch"             bench "$dir/model.safetensors" --batch 1,0
 expect_bad "sensitivity bad method"   "--method"            sensitivity "$dir/model.safetensors" --method int2
 expect_bad "sensitivity non-model"    "junk.safetensors"    sensitivity "$dir/junk.safetensors" --method int8
-expect_bad "gptq bits out of range"   "field 'bits'"        compress "$dir/model.safetensors" --method gptq --bits 9 --out "$dir/c7.safetensors"
-expect_bad "gptq 6 bits in groups"    "field 'group'"       compress "$dir/model.safetensors" --method gptq --bits 6 --group 64 --out "$dir/c8.safetensors"
+expect_bad "gptq bits out of range"   "--bits: 9 is outside"        compress "$dir/model.safetensors" --method gptq --bits 9 --out "$dir/c7.safetensors"
+expect_bad "gptq 6 bits in groups"    "--group: 6 bits"           compress "$dir/model.safetensors" --method gptq --bits 6 --group 64 --out "$dir/c8.safetensors"
 expect_bad "generate non-transformer" "needs a transformer" generate "$dir/model.safetensors" --prompt "1+1="
 expect_bad "generate no prompt"       "--prompt"            generate "$dir/model.safetensors"
 expect_bad "eval kv-int8 on an MLP"   "needs a transformer" eval "$dir/model.safetensors" --kv-int8
 expect_bad "generate two cache modes" "exclude each other"  generate "$dir/model.safetensors" --prompt "1+1=" --kv-int8 --no-kv-cache
 expect_bad "bench bad context"        "--context"           bench "$dir/model.safetensors" --context 1
-expect_bad "hqq bits out of range"    "field 'bits'"        compress "$dir/model.safetensors" --method hqq --bits 5 --out "$dir/c9.safetensors"
+expect_bad "option of another method" "unknown --sparsity" compress "$dir/model.safetensors" --method int4 --sparsity 0.3 --out "$dir/c9s.safetensors"
+expect_bad "hqq bits out of range"    "--bits: 5 is outside"        compress "$dir/model.safetensors" --method hqq --bits 5 --out "$dir/c9.safetensors"
 expect_bad "compare unknown method"   "--methods"           compare "$dir/model.safetensors" --methods rtn,gptq9 --out-dir "$dir/cmp"
-expect_bad "compare hqq 5 bits"       "field 'bits'"        compare "$dir/model.safetensors" --methods hqq --bits 5 --out-dir "$dir/cmp"
+expect_bad "compare hqq 5 bits"       "--bits: 5 is outside"        compare "$dir/model.safetensors" --methods hqq --bits 5 --out-dir "$dir/cmp"
 expect_bad "compare method twice"     "asked for twice"     compare "$dir/model.safetensors" --methods rtn,rtn --out-dir "$dir/cmp"
 expect_bad "compare out-dir is file"  "--out-dir"           compare "$dir/model.safetensors" --methods rtn --out-dir "$dir/model.safetensors"
 expect_bad "NaN weight"               "non-finite"          eval "$dir/nan.safetensors"
@@ -187,6 +188,7 @@ expect_bad "model: unknown arch"     "unknown architecture 'rnn'" eval "$dir/arc
 expect_bad "model: nf4 with int8 activations" "layer 'fc1': [quantize] int8 activations need" eval "$dir/acts-pair.safetensors"
 expect_bad "model: unknown activations" "layer 'fc1': scheme field 'activations'" eval "$dir/acts-name.safetensors"
 expect_bad "recipe: wrong key"       "unknown field 'grup'" compress "$dir/model.safetensors" --recipe "$dir/recipe-key.json" --out "$dir/c10.safetensors"
+expect_bad "recipe and a step flag"  "belong in the recipe file" compress "$dir/model.safetensors" --recipe "$dir/recipe-range.json" --bits 3 --out "$dir/c12.safetensors"
 expect_bad "recipe: out of range"    "field 'sparsity'"    compress "$dir/model.safetensors" --recipe "$dir/recipe-range.json" --out "$dir/c11.safetensors"
 expect_bad "text: empty file"        "empty.txt: file is empty" train --arch transformer --data "text:$dir/empty.txt" --out "$dir/o13.safetensors"
 expect_bad "compress missing folder"  "does not exist"      compress "$dir/model.safetensors" --method int8 --out "$dir/no/dir/c6.safetensors"

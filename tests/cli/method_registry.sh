@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The method registry reaches the CLI: every method `quantize methods` lists appears in
-# `compress --help` and has a trial in tune, and every option with a default has a flag whose
-# help states that default (the help is generated from the same table).
+# `compress --help` and has a trial in tune, and every option has a flag whose help states the
+# method's text, the option's range and its default (the help is generated from the same
+# registry).
 set -euo pipefail
 Q=${1:?usage: method_registry.sh path/to/quantize}
 dir=$(mktemp -d)
@@ -24,7 +25,6 @@ for line in help_text.splitlines():
         blocks[current] += " " + line.strip()
     else:
         current = None
-special = {"symmetric": "--sym", "clip": "--no-clip", "baseline": "--no-baseline"}
 errors = []
 for m in reg["methods"]:
     name = m["name"]
@@ -32,16 +32,25 @@ for m in reg["methods"]:
         errors.append(f"method {name}: not in compress --help")
     if "quantize" in m and not m.get("tune_trials"):
         errors.append(f"method {name}: tune has no trial for it")
-    for key, default in m["options"].items():
-        flag = special.get(key, "--" + key.replace("_", "-"))
+    if set(m["options"]) != {o["key"] for o in m["option_specs"]}:
+        errors.append(f"method {name}: options and option_specs differ")
+    for o in m["option_specs"]:
+        key, default, flag = o["key"], o["default"], o["flag"]
         if flag not in blocks:
             errors.append(f"method {name}: option '{key}' has no flag {flag}")
             continue
-        if isinstance(default, (bool, list, dict)) or default == 0:
-            continue  # unset or a switch: nothing to state
-        text = default if isinstance(default, str) else json.dumps(default)
+        if o["range"] and o["range"] not in blocks[flag]:
+            errors.append(f"method {name}: {flag} help does not state its range {o['range']}")
+        if o["help"] not in blocks[flag]:
+            errors.append(f"method {name}: {flag} help lacks {name}'s text {o['help']!r}")
+        if isinstance(default, (list, dict)):
+            continue  # empty: nothing to state
+        if isinstance(default, bool):
+            text = "default on" if default else "default off"
+        else:
+            text = "default " + (default if isinstance(default, str) else json.dumps(default))
         if text not in blocks[flag]:
-            errors.append(f"method {name}: {flag} help does not state its default {text}: {blocks[flag]!r}")
+            errors.append(f"method {name}: {flag} help does not state {text}: {blocks[flag]!r}")
 if errors:
     print("FAIL:\n" + "\n".join(errors))
     sys.exit(1)

@@ -99,7 +99,8 @@ d = j['metadata']['metrics']['steps'][0]['details']
 assert d['transfer_samples'] == 300, d
 assert 0 < d['student_alone_test_accuracy'] <= 1 and 0 < d['student_test_accuracy'] <= 1, d"
 
-# Mistakes: exit 2, one line, naming the step and the field; nothing written.
+# Mistakes: exit 2, one line, naming the step and the field (the flag on the command line);
+# nothing written.
 expect_error() {  # pattern, args...
   local pattern=$1; shift
   set +e
@@ -115,8 +116,8 @@ echo '{"steps": [{"method": "prune-structured", "ratoi": 0.5}]}' > "$work/typo.j
 expect_error "step 1 (prune-structured): unknown field 'ratoi'" --recipe "$work/typo.json"
 echo '{"steps": [{"method": "int4"}, {"method": "shrink"}]}' > "$work/method.json"
 expect_error "step 2: field 'method': unknown method 'shrink'" --recipe "$work/method.json"
-expect_error "unknown field 'sparsity'" --method lowrank --sparsity 0.5
-expect_error "field 'pattern'" --method prune-nm --pattern 4:2
-expect_error "field 'transfer_samples'" --method distill --transfer-samples -5
+expect_error "unknown --sparsity (lowrank takes" --method lowrank --sparsity 0.5
+expect_error "(prune-nm): --pattern" --method prune-nm --pattern 4:2
+expect_error "(distill): --transfer-samples: -5 is outside" --method distill --transfer-samples -5
 expect_error "exactly one of --method and --recipe" --method int4 --recipe "$work/typo.json"
 echo "prune_recipe: ok"

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "io/quantize_methods.h"
 
 namespace qz::io {
 namespace {

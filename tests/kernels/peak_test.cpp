@@ -1,5 +1,4 @@
-// The measured arithmetic peaks: present at every vector level, and the int8 dot product
-// retires more operations than the FP32 FMA.
+// The measured arithmetic peaks: present at every vector level, zero at the reference.
 #include <gtest/gtest.h>
 
 #include "kernels/peak/peak.h"
@@ -17,12 +16,9 @@ TEST(ComputePeak, MeasuredWhereTheIsaHasTheInstruction) {
     }
     EXPECT_GT(p.fp32_gflops, 1.0) << isa_name(isa);
     EXPECT_GT(p.int8_gops, 0.0) << isa_name(isa);
-    // Per instruction slot the int8 dot product does more than an FMA on x86: 64 multiply-adds
-    // per vpdpbusd against 16, and 32 per AVX2 vpmaddubsw + vpmaddwd pair against 2 × 8. (NEON's
-    // vmlal_s16 does 4, as many as an FMA.)
-    if (isa == Isa::Neon) continue;
-    EXPECT_GT(p.int8_gops, p.fp32_gflops)
-        << isa_name(isa) << " int8 " << p.int8_gops << " fp32 " << p.fp32_gflops;
+    // Which of the two is faster is the CPU's, not ours to assert: AVX2's vpmaddubsw +
+    // vpmaddwd pair out-runs the FMA on Intel cores but only matches it on the AMD EPYC these
+    // tests also run on (103 GOP/s against 107 GFLOP/s). `quantize doctor` prints both.
   }
 }
 
