@@ -77,7 +77,7 @@ void run_bench(const BenchArgs& a) {
   apply_common_options(a.common);
   if (!a.json.empty() && a.json != "-") io::check_output_path(a.json);
   nn::ModelFile file = nn::load_model(a.model);
-  const bool lm = file.model->task() == nn::Task::LanguageModel;
+  const bool lm = file.model->task() == Task::LanguageModel;
   TextTable table({"batch", "median ms", "p90 ms", lm ? "tokens/s" : "samples/s", "runs"});
   nlohmann::json j = {{"model", a.model},
                       {"file_bytes", file.file_bytes},

@@ -76,7 +76,7 @@ int64_t count_carries(int64_t a, int64_t b) {
 Dataset make_addition(const DataOptions& options) {
   Dataset d;
   d.spec = "addition";
-  d.task = nn::Task::LanguageModel;
+  d.task = Task::LanguageModel;
   d.num_classes = kByteVocab;
   d.seq_len = kAdditionSeqLen;
   d.has_answers = true;

@@ -8,7 +8,7 @@ namespace qz::data {
 Dataset load_csv(const std::string& path, const DataOptions& options) {
   Dataset d;
   d.spec = "csv:" + path;
-  d.task = nn::Task::Classification;
+  d.task = Task::Classification;
   io::CsvTable table = io::parse_csv_table(io::read_file(path), path);
   d.num_classes = table.num_classes;
   const int64_t n = static_cast<int64_t>(table.labels.size());

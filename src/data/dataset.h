@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "nn/model.h"
+#include "core/task.h"
 
 namespace qz::data {
 
@@ -38,7 +38,7 @@ struct Split {
 
 struct Dataset {
   std::string spec;  // the --data value it came from
-  nn::Task task = nn::Task::Classification;
+  Task task = Task::Classification;
   std::vector<int64_t> input_shape;  // one sample's shape (classification)
   int64_t num_classes = 0;           // classes, or vocabulary size for language models
   int64_t seq_len = 0;               // tokens per sample (language models)

@@ -39,7 +39,7 @@ Dataset load_idx(const std::string& paths, const DataOptions& options) {
            labels.dims[0], images.dims[0], images_path);
   Dataset d;
   d.spec = "idx:" + paths;
-  d.task = nn::Task::Classification;
+  d.task = Task::Classification;
   const int64_t n = images.dims[0], h = images.dims[1], w = images.dims[2];
   d.input_shape = {1, h, w};
   int64_t classes = 0;

@@ -142,7 +142,7 @@ ShapeSample render_shape(int64_t cls, uint64_t seed) {
 Dataset make_shapes(const DataOptions& options) {
   Dataset d;
   d.spec = "shapes";
-  d.task = nn::Task::Classification;
+  d.task = Task::Classification;
   d.input_shape = {1, kShapesSide, kShapesSide};
   d.class_names = shape_class_names();
   d.num_classes = static_cast<int64_t>(d.class_names.size());

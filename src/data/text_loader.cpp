@@ -17,7 +17,7 @@ Dataset load_text(const std::string& path, const DataOptions& options) {
 
   Dataset d;
   d.spec = "text:" + path;
-  d.task = nn::Task::LanguageModel;
+  d.task = Task::LanguageModel;
   d.num_classes = kByteVocab;
   d.seq_len = t;
   d.slices.dims = {"part"};

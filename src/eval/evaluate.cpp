@@ -32,12 +32,12 @@ EvalResult evaluate(nn::Model& model, const data::Dataset& data, const std::stri
   const data::Split& split = data.split(split_name);
   QZ_CHECK(split.size() > 0, "[eval] split '{}' of {} is empty", split_name, data.spec);
   QZ_CHECK(model.task() == data.task, "[eval] model '{}' is a {} but data '{}' is for {}",
-           model.arch(), model.task() == nn::Task::LanguageModel ? "language model" : "classifier",
-           data.spec, data.task == nn::Task::LanguageModel ? "language models" : "classifiers");
+           model.arch(), model.task() == Task::LanguageModel ? "language model" : "classifier",
+           data.spec, data.task == Task::LanguageModel ? "language models" : "classifiers");
   const auto start = std::chrono::steady_clock::now();
   torch::NoGradGuard guard;
   model.eval();
-  const bool lm = data.task == nn::Task::LanguageModel;
+  const bool lm = data.task == Task::LanguageModel;
   std::vector<float> scores, exact, tokens;
   double loss_sum = 0, loss_count = 0;
   for (int64_t lo = 0; lo < split.size(); lo += batch) {

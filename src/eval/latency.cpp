@@ -7,7 +7,7 @@ namespace qz::eval {
 
 torch::Tensor synthetic_input(const nn::Model& model, int64_t batch, int64_t seq_len) {
   torch::manual_seed(42);
-  if (model.task() == nn::Task::LanguageModel) {
+  if (model.task() == Task::LanguageModel) {
     const int64_t vocab = model.config().at("vocab").get<int64_t>();
     const int64_t t = std::min(seq_len, model.config().at("max_seq").get<int64_t>());
     return torch::randint(0, vocab, {batch, t}, torch::kInt64);
@@ -33,7 +33,7 @@ LatencyStats summarize(const nn::Model& model, const torch::Tensor& input,
   s.runs = static_cast<int64_t>(times.size());
   s.median_ms = times[times.size() / 2];
   s.p90_ms = times[std::min(times.size() - 1, times.size() * 9 / 10)];
-  const int64_t items = model.task() == nn::Task::LanguageModel ? input.numel() : input.size(0);
+  const int64_t items = model.task() == Task::LanguageModel ? input.numel() : input.size(0);
   s.items_per_second = static_cast<double>(items) / (s.median_ms / 1000.0);
   return s;
 }

@@ -214,7 +214,9 @@ std::string option_help(const std::string& key) {
     it->second.push_back(m.name);
   }
   std::vector<std::string> parts;
-  for (auto& [text, names] : groups) {
+  for (auto& group : groups) {
+    // A named variable, not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    std::vector<std::string>& names = group.second;
     const auto& ptq = quantize_methods();
     const bool every_ptq = std::all_of(ptq.begin(), ptq.end(), [&](const std::string& q) {
       return std::find(names.begin(), names.end(), q) != names.end();
@@ -224,7 +226,7 @@ std::string option_help(const std::string& key) {
                     [&](const std::string& n) { return find_quantize_method(n) != nullptr; });
       names.insert(names.begin(), "post-training methods");
     }
-    parts.push_back(fmt::format("{}: {}", fmt::join(names, ", "), text));
+    parts.push_back(fmt::format("{}: {}", fmt::join(names, ", "), group.first));
   }
   return fmt::format("{}", fmt::join(parts, "; "));
 }

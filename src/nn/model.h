@@ -8,11 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "core/task.h"
 #include "nn/compressible_layer.h"
 
 namespace qz::nn {
-
-enum class Task { Classification, LanguageModel };
 
 // A set of coupled channels (DepGraph): pruning a channel of the group removes the matching
 // output of every producer, input of every consumer and channel of every passthrough module.

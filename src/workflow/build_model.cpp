@@ -17,7 +17,7 @@ std::string default_data_for(const std::string& arch) {
 
 nlohmann::json resolve_config(const std::string& arch, const nlohmann::json& overrides,
                               const std::string& source, const data::Dataset& data) {
-  const bool lm = data.task == nn::Task::LanguageModel;
+  const bool lm = data.task == Task::LanguageModel;
   QZ_CHECK(lm == (arch == "transformer"), "[train] --arch {} does not fit data '{}' ({}); use {}",
            arch, data.spec, lm ? "a language-modelling task" : "a classification task",
            lm ? "--arch transformer" : "--arch mlp or --arch cnn");

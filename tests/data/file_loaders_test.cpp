@@ -124,7 +124,7 @@ TEST_F(FileLoaders, TextLoadsWindowsAndRejectsBinary) {
   DataOptions o;
   o.seq_len = 32;
   const Dataset d = load_dataset("text:" + write("t.txt", text), o);
-  EXPECT_EQ(d.task, nn::Task::LanguageModel);
+  EXPECT_EQ(d.task, Task::LanguageModel);
   EXPECT_EQ(d.train.inputs.size(1), 32);
   EXPECT_TRUE(torch::equal(d.train.inputs.narrow(1, 1, 31), d.train.targets.narrow(1, 0, 31)));
 

@@ -18,7 +18,7 @@ class ConstantModel : public nn::Model {
     logits.select(1, 0).fill_(1.0);
     return logits;
   }
-  nn::Task task() const override { return nn::Task::Classification; }
+  Task task() const override { return Task::Classification; }
   std::vector<nn::DimGroup> dependency_groups() const override { return {}; }
   void sync_config_to_layers() override {}
 
