@@ -4,6 +4,7 @@
 
 #include "compress/channel_scaling.h"
 #include "compress/layer_inputs.h"
+#include "compress/layer_walk.h"
 #include "compress/second_order/gptq.h"
 #include "compress/second_order/hessian.h"
 #include "core/error.h"
@@ -83,14 +84,13 @@ AwqReport awq_model(nn::Model& model, const AwqOptions& o, const torch::Tensor& 
   QZ_CHECK(o.group >= 1, "[awq] group must be positive, got {}", o.group);
   QZ_CHECK(calibration.defined() && calibration.size(0) > 0,
            "[awq] needs calibration data: pass --data");
-  for (const auto& name : exclude)
-    QZ_CHECK(model.find_layer(name) != nullptr, "[awq] --exclude names unknown layer '{}'", name);
+  check_exclude(model, exclude, "awq");
   torch::NoGradGuard guard;
   AwqReport report;
   // Enough leading samples for about sample_rows rows per layer.
   auto sample_inputs = [&] {
     const int64_t per_sample =
-        calibration.dim() == 2 && model.task() == nn::Task::LanguageModel ? calibration.size(1) : 1;
+        calibration.dim() == 2 && model.task() == Task::LanguageModel ? calibration.size(1) : 1;
     const int64_t samples = std::max<int64_t>(1, o.sample_rows / std::max<int64_t>(1, per_sample));
     std::map<std::string, torch::Tensor> rows;
     for (auto& [name, x] : sample_layer_inputs(model, calibration, samples))
@@ -136,9 +136,8 @@ AwqReport awq_model(nn::Model& model, const AwqOptions& o, const torch::Tensor& 
   for (const auto& slot : model.layers()) {
     bar.update(++done, slot.name());
     if (std::find(exclude.begin(), exclude.end(), slot.name()) != exclude.end()) continue;
+    require_dense(slot, "awq", "quantize an FP32 model");
     const nn::LayerPtr dense = slot.get();
-    QZ_CHECK(dense->scheme().value("format", "") == "fp32",
-             "[awq] layer '{}' is {}: quantize an FP32 model", slot.name(), dense->scheme().dump());
     const auto w = dense->dense_weight().detach().reshape({dense->out_features(), -1});
     const auto& x = inputs.at(slot.name());
     torch::Tensor clipped = w;

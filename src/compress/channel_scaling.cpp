@@ -11,8 +11,7 @@ namespace {
 
 bool dense_linear(const nn::Model& model, const std::string& name) {
   const nn::LayerSlot* slot = model.find_layer(name);
-  return slot != nullptr && slot->get()->kind() == nn::LayerKind::Linear &&
-         slot->get()->scheme().value("format", "") == "fp32";
+  return slot != nullptr && slot->get()->kind() == nn::LayerKind::Linear && slot->get()->is_dense();
 }
 
 }  // namespace

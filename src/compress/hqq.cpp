@@ -1,5 +1,7 @@
 #include "compress/hqq.h"
 
+#include "compress/layer_walk.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -136,31 +138,25 @@ std::vector<LayerReport> hqq_model(nn::Model& model, const HqqOptions& options,
                                    std::vector<double>* lp_gain) {
   check_hqq_options(options);
   torch::NoGradGuard guard;
-  for (const auto& name : exclude)
-    QZ_CHECK(model.find_layer(name) != nullptr, "[hqq] --exclude names unknown layer '{}'", name);
   std::vector<LayerReport> reports;
-  Progress bar("hqq", static_cast<int64_t>(model.layers().size()));
-  int64_t done = 0;
-  for (const auto& slot : model.layers()) {
-    bar.update(done++, slot.name());
-    if (std::find(exclude.begin(), exclude.end(), slot.name()) != exclude.end()) continue;
-    const nn::LayerPtr dense = slot.get();
-    QZ_CHECK(dense->scheme().value("format", "") == "fp32",
-             "[hqq] layer '{}' is {}: quantize an FP32 model", slot.name(), dense->scheme().dump());
-    const auto w = dense->dense_weight().detach().reshape({dense->out_features(), -1}).contiguous();
-    const std::span<const float> wv(w.data_ptr<float>(), static_cast<size_t>(w.numel()));
-    const GroupCodes codes = hqq_quantize(wv, w.size(0), w.size(1), options);
-    if (lp_gain != nullptr) {
-      const double before =
-          lp_error(wv, hqq_initial_codes(wv, w.size(0), w.size(1), options), options.p);
-      lp_gain->push_back(before > 0 ? lp_error(wv, codes, options.p) / before : 1.0);
-    }
-    auto quantized = nn::QuantizedLayer::from_codes(*dense, codes, GridKind::Affine, options.bits);
-    reports.push_back(
-        weight_error_report(slot.name(), fmt::format("hqq-w{}", options.bits), *dense, *quantized));
-    slot.replace(quantized);
-  }
-  bar.finish();
+  walk_dense_layers(
+      model, {"hqq", exclude, "quantize an FP32 model"}, [&](const nn::LayerSlot& slot) {
+        const nn::LayerPtr dense = slot.get();
+        const auto w =
+            dense->dense_weight().detach().reshape({dense->out_features(), -1}).contiguous();
+        const std::span<const float> wv(w.data_ptr<float>(), static_cast<size_t>(w.numel()));
+        const GroupCodes codes = hqq_quantize(wv, w.size(0), w.size(1), options);
+        if (lp_gain != nullptr) {
+          const double before =
+              lp_error(wv, hqq_initial_codes(wv, w.size(0), w.size(1), options), options.p);
+          lp_gain->push_back(before > 0 ? lp_error(wv, codes, options.p) / before : 1.0);
+        }
+        auto quantized =
+            nn::QuantizedLayer::from_codes(*dense, codes, GridKind::Affine, options.bits);
+        reports.push_back(weight_error_report(slot.name(), fmt::format("hqq-w{}", options.bits),
+                                              *dense, *quantized));
+        slot.replace(quantized);
+      });
   return reports;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "compress/layer_inputs.h"
+#include "compress/layer_walk.h"
 #include "core/error.h"
 #include "nn/low_rank_layer.h"
 
@@ -45,15 +46,11 @@ std::vector<LowRankReport> factorize_model(nn::Model& model, const LowRankOption
   }
   std::vector<LowRankReport> reports;
   torch::NoGradGuard guard;
-  for (const auto& slot : model.layers()) {
+  for (const nn::LayerSlot* selected : selected_layers(model, {"lowrank", options.exclude})) {
+    const nn::LayerSlot& slot = *selected;
     const auto& layer = *slot.get();
-    if (layer.kind() != nn::LayerKind::Linear ||
-        std::find(options.exclude.begin(), options.exclude.end(), slot.name()) !=
-            options.exclude.end())
-      continue;
-    QZ_CHECK(layer.scheme().value("format", "") == "fp32",
-             "[lowrank] layer '{}' is {}; factor FP32 layers (before quantizing)", slot.name(),
-             layer.scheme().dump());
+    if (layer.kind() != nn::LayerKind::Linear) continue;
+    require_dense(slot, "lowrank", "factor FP32 layers (before quantizing)");
     LowRankReport r;
     r.layer = slot.name();
     r.in = layer.in_features();

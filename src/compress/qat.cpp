@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 
 #include "compress/fake_quant.h"
+#include "compress/layer_walk.h"
 #include "core/error.h"
 #include "nn/dense_layers.h"
 
@@ -81,14 +82,11 @@ void insert_fake_quant(nn::Model& model, const QatPlan& plan) {
                             ? (plan.symmetric ? FakeGrid::Int4Symmetric : FakeGrid::Int4Affine)
                             : FakeGrid::Int8PerChannel;
   const bool inputs = plan.method == "int8-dynamic" || plan.method == "int8-static";
-  for (const auto& slot : model.layers()) {
-    if (std::find(plan.exclude.begin(), plan.exclude.end(), slot.name()) != plan.exclude.end())
-      continue;
-    QZ_CHECK(slot.get()->scheme().value("format", "") == "fp32",
-             "[qat] layer '{}' is {}; quantization-aware training starts from FP32 layers",
-             slot.name(), slot.get()->scheme().dump());
+  const LayerWalk walk{"qat", plan.exclude, "quantization-aware training starts from FP32 layers",
+                       false};
+  walk_dense_layers(model, walk, [&](const nn::LayerSlot& slot) {
     slot.replace(std::make_shared<FakeQuantLayer>(*slot.get(), grid, plan.group, inputs));
-  }
+  });
 }
 
 void remove_fake_quant(nn::Model& model) {

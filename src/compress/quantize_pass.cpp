@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "compress/layer_inputs.h"
+#include "compress/layer_walk.h"
 #include "core/activation_observer.h"
 #include "core/error.h"
 #include "core/progress.h"
@@ -60,9 +61,7 @@ std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& pl
   };
   QZ_CHECK(std::find(methods.begin(), methods.end(), plan.method) != methods.end(),
            "[quantize] unknown method '{}'", plan.method);
-  for (const auto& name : plan.exclude)
-    QZ_CHECK(model.find_layer(name) != nullptr, "[quantize] --exclude names unknown layer '{}'",
-             name);
+  check_exclude(model, plan.exclude, "quantize");
   bool needs_calibration = false;
   for (const auto& [name, m] : plan.layer_methods) {
     QZ_CHECK(model.find_layer(name) != nullptr, "[quantize] unknown layer '{}'", name);

@@ -36,6 +36,8 @@ class CompressibleLayer : public torch::nn::Module {
   virtual torch::Tensor dense_weight() const = 0;
   // The FP32 bias [out], or an undefined tensor.
   virtual torch::Tensor dense_bias() const = 0;
+  // Whether this is a dense FP32 layer: what quantizing, pruning and factoring start from.
+  virtual bool is_dense() const { return false; }
   // Storage scheme, recorded per layer in the model file ({"format": "fp32"} for dense).
   virtual nlohmann::json scheme() const = 0;
   // Bytes of weight storage (packed weights, scales, zero points; bias excluded).

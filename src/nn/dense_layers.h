@@ -17,6 +17,7 @@ class DenseLinear : public CompressibleLayer {
   int64_t out_features() const override { return weight_.size(0); }
   torch::Tensor dense_weight() const override { return weight_; }
   torch::Tensor dense_bias() const override { return bias_; }
+  bool is_dense() const override { return true; }
   nlohmann::json scheme() const override { return {{"format", "fp32"}}; }
   int64_t weight_bytes() const override { return weight_.numel() * 4; }
 
@@ -38,6 +39,7 @@ class DenseConv2d : public CompressibleLayer {
   ConvGeometry geometry() const override { return geometry_; }
   torch::Tensor dense_weight() const override { return weight_; }
   torch::Tensor dense_bias() const override { return bias_; }
+  bool is_dense() const override { return true; }
   nlohmann::json scheme() const override { return {{"format", "fp32"}}; }
   int64_t weight_bytes() const override { return weight_.numel() * 4; }
 

@@ -64,9 +64,8 @@ ModelPtr fold_batch_norms(const Model& model) {
     size_t stage = 0;
     if (std::sscanf(slot.name().c_str(), "conv%zu", &stage) == 1 && stage >= 1 &&
         stage <= norms.size()) {
-      QZ_CHECK(layer->scheme().value("format", "") == "fp32",
-               "[fuse] layer '{}' is {}: fold BatchNorm before compressing", slot.name(),
-               layer->scheme().value("format", "?"));
+      QZ_CHECK(layer->is_dense(), "[fuse] layer '{}' is {}: fold BatchNorm before compressing",
+               slot.name(), layer->scheme().value("format", "?"));
       auto [w, b] = fold_norm_into(layer->dense_weight(), layer->dense_bias(), *norms[stage - 1]);
       target->replace(std::make_shared<DenseConv2d>(w, b, layer->geometry()));
     } else {

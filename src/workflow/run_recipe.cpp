@@ -9,6 +9,7 @@
 
 #include "compress/awq.h"
 #include "compress/hqq.h"
+#include "compress/layer_walk.h"
 #include "compress/low_rank.h"
 #include "compress/prune/prune_masks.h"
 #include "compress/prune/structured_prune.h"
@@ -43,10 +44,6 @@ struct RecipeState {
   std::map<std::string, torch::Tensor> factors;  // the masks as the weights' dtype and shape
   std::map<std::string, std::string> patterns;   // pruned layer → "unstructured" | "N:M"
 };
-
-bool is_fp32(const nn::CompressibleLayer& layer) {
-  return layer.scheme().value("format", "") == "fp32";
-}
 
 void require_no_masks(const RecipeState& s, const std::string& method) {
   QZ_CHECK(s.masks.empty(),
@@ -114,11 +111,8 @@ compress::MaskScope mask_scope(const std::string& scope) {
 }
 
 json prune_unstructured(RecipeState& s, const std::string& method, const UnstructuredPrune& p) {
-  for (const auto& slot : s.model->layers())
-    if (std::find(p.exclude.begin(), p.exclude.end(), slot.name()) == p.exclude.end())
-      QZ_CHECK(is_fp32(*slot.get()),
-               "[recipe] {}: layer '{}' is {}; prune before quantizing or factoring", method,
-               slot.name(), slot.get()->scheme().dump());
+  for (const nn::LayerSlot* slot : compress::selected_layers(*s.model, {method, p.exclude}))
+    compress::require_dense(*slot, method, "prune before quantizing or factoring");
   const compress::MaskOptions& mo = p.mask;
   compress::LayerMasks masks;
   std::map<std::string, json> layer_details;
@@ -564,7 +558,7 @@ json pack_pruned_layers(RecipeState& s) {
   reapply_masks(s);
   for (const auto& [name, keep] : s.masks) {
     const nn::LayerSlot* slot = s.model->find_layer(name);
-    if (!is_fp32(*slot->get())) continue;
+    if (!slot->get()->is_dense()) continue;
     auto layer = nn::SparseLayer::pack(*slot->get(), keep, s.patterns.at(name));
     slot->replace(layer);
     packed.push_back(name);

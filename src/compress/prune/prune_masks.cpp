@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "compress/layer_inputs.h"
+#include "compress/layer_walk.h"
 #include "core/error.h"
 #include "core/nm_pattern.h"
 #include "nn/matmul_layer_forward.h"
@@ -119,9 +120,7 @@ void apply_masks(nn::Model& model, const LayerMasks& masks) {
     const nn::LayerSlot* slot = model.find_layer(name);
     QZ_ASSERT(slot != nullptr, "[prune] no layer '{}'", name);
     const auto w = slot->get()->dense_weight();
-    QZ_CHECK(slot->get()->scheme().value("format", "") == "fp32",
-             "[prune] layer '{}' is already compressed ({}); prune before quantizing", name,
-             slot->get()->scheme().dump());
+    require_dense(*slot, "prune", "prune before quantizing");
     w.mul_(keep.view(w.sizes()).to(w.scalar_type()));
   }
 }

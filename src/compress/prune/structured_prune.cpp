@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "compress/layer_walk.h"
 #include "core/error.h"
 #include "nn/dense_layers.h"
 
@@ -16,10 +17,7 @@ bool listed(const std::vector<std::string>& names, const std::string& name) {
 const nn::CompressibleLayer& dense_layer(nn::Model& model, const std::string& name) {
   const nn::LayerSlot* slot = model.find_layer(name);
   QZ_ASSERT(slot != nullptr, "[prune] dependency group names unknown layer '{}'", name);
-  QZ_CHECK(slot->get()->scheme().value("format", "") == "fp32",
-           "[prune] structured pruning needs FP32 layers, but '{}' is {}; prune before other "
-           "compression",
-           name, slot->get()->scheme().dump());
+  require_dense(*slot, "prune-structured", "prune before other compression");
   return *slot->get();
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "compress/layer_walk.h"
 #include "compress/second_order/sequential_pass.h"
 #include "core/error.h"
 #include "nn/quantized_layer.h"
@@ -21,18 +22,16 @@ std::vector<LayerReport> rtn_model(nn::Model& model, const GptqOptions& options,
                                    const std::vector<std::string>& exclude) {
   torch::NoGradGuard guard;
   std::vector<LayerReport> reports;
-  for (const auto& name : exclude)
-    QZ_CHECK(model.find_layer(name) != nullptr, "[rtn] --exclude names unknown layer '{}'", name);
-  for (const auto& slot : model.layers()) {
-    if (std::find(exclude.begin(), exclude.end(), slot.name()) != exclude.end()) continue;
-    const nn::LayerPtr dense = slot.get();
-    const auto w = dense->dense_weight().detach().reshape({dense->out_features(), -1});
-    auto quantized = nn::QuantizedLayer::from_codes(*dense, rtn_quantize(w, options),
-                                                    gptq_grid_kind(options), options.bits);
-    reports.push_back(
-        weight_error_report(slot.name(), fmt::format("rtn-w{}", options.bits), *dense, *quantized));
-    slot.replace(quantized);
-  }
+  walk_dense_layers(
+      model, {"rtn", exclude, "quantize an FP32 model"}, [&](const nn::LayerSlot& slot) {
+        const nn::LayerPtr dense = slot.get();
+        const auto w = dense->dense_weight().detach().reshape({dense->out_features(), -1});
+        auto quantized = nn::QuantizedLayer::from_codes(*dense, rtn_quantize(w, options),
+                                                        gptq_grid_kind(options), options.bits);
+        reports.push_back(weight_error_report(slot.name(), fmt::format("rtn-w{}", options.bits),
+                                              *dense, *quantized));
+        slot.replace(quantized);
+      });
   return reports;
 }
 

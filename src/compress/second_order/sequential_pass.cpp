@@ -4,6 +4,7 @@
 #include <map>
 
 #include "compress/layer_inputs.h"
+#include "compress/layer_walk.h"
 #include "compress/second_order/hessian.h"
 #include "core/error.h"
 #include "core/progress.h"
@@ -15,13 +16,9 @@ void for_each_layer_hessian(nn::Model& model, const torch::Tensor& calibration,
                             const HessianStep& step) {
   QZ_CHECK(calibration.defined() && calibration.size(0) > 0,
            "[{}] needs calibration data: pass --data (and --calib-samples)", label);
-  for (const auto& name : exclude)
-    QZ_CHECK(model.find_layer(name) != nullptr, "[{}] --exclude names unknown layer '{}'", label,
-             name);
   std::vector<std::string> pending;
-  for (const auto& slot : model.layers())
-    if (std::find(exclude.begin(), exclude.end(), slot.name()) == exclude.end())
-      pending.push_back(slot.name());
+  for (const nn::LayerSlot* slot : selected_layers(model, {label, exclude}))
+    pending.push_back(slot->name());
   Progress bar(label, static_cast<int64_t>(pending.size()));
   int64_t done = 0;
   while (!pending.empty()) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "compress/layer_walk.h"
 #include "compress/second_order/gptq_pass.h"
 #include "compress/second_order/sequential_pass.h"
 #include "core/error.h"
@@ -17,10 +18,8 @@ LayerMasks sparsegpt_model(nn::Model& model, const SparseGptOptions& options,
       model, calibration, exclude, "sparsegpt",
       [&](const nn::LayerSlot& slot, const torch::Tensor& hessian) {
         torch::NoGradGuard guard;
+        require_dense(slot, "sparsegpt", "prune before quantizing or factoring");
         const nn::LayerPtr layer = slot.get();
-        QZ_CHECK(layer->scheme().value("format", "") == "fp32",
-                 "[sparsegpt] layer '{}' is {}: prune before quantizing or factoring", slot.name(),
-                 layer->scheme().dump());
         torch::Tensor param = layer->dense_weight();
         const auto w = param.detach().reshape({layer->out_features(), -1}).clone();
         const auto start = std::chrono::steady_clock::now();
