@@ -9,11 +9,11 @@
 
 #include "cli/commands.h"
 #include "cli/common_options.h"
+#include "compress/quantize_pass.h"
 #include "core/error.h"
 #include "core/json_fields.h"
 #include "core/text_table.h"
 #include "io/atomic_file.h"
-#include "io/method_configs.h"
 #include "io/method_registry.h"
 #include "io/quantize_methods.h"
 #include "kernels/weight_format.h"
@@ -161,13 +161,7 @@ void run_compress(CompressArgs& a) {
     return;
   }
   auto& r = a.request;
-  const auto config = io::config_from_json<io::QuantizeConfig>(steps.front().options);
-  r.plan.method = a.method;
-  r.plan.group = config.group;
-  r.plan.symmetric = config.symmetric;
-  r.plan.range = config.range;
-  r.plan.observer = config.observer;
-  r.plan.exclude = config.exclude;
+  r.plan = compress::quantize_plan(steps.front());
   r.in_path = a.in;
   r.out_path = a.out;
   nn::ModelFile file = nn::load_model(a.in);  // validated before any other work

@@ -41,7 +41,7 @@ void walk_dense_layers(const nn::Model& model, const LayerWalk& walk,
     fn(*slot);
     ++done;
   }
-  if (bar) bar->update(done);
+  if (bar) bar->finish();
 }
 
 }  // namespace qz::compress

@@ -9,6 +9,7 @@
 #include "core/activation_observer.h"
 #include "core/error.h"
 #include "core/progress.h"
+#include "io/method_configs.h"
 #include "io/quantize_methods.h"
 #include "io/recipe.h"
 #include "nn/quantized_layer.h"
@@ -48,6 +49,18 @@ LayerReport weight_error_report(const std::string& layer, const std::string& met
   r.max_abs_error = err.max().item<double>();
   r.mean_abs_error = err.mean().item<double>();
   return r;
+}
+
+QuantizePlan quantize_plan(const io::RecipeStep& step) {
+  const auto c = io::config_from_json<io::QuantizeConfig>(step.options);
+  QuantizePlan plan;
+  plan.method = step.method;
+  plan.group = c.group;
+  plan.symmetric = c.symmetric;
+  plan.range = c.range;
+  plan.observer = c.observer;
+  plan.exclude = c.exclude;
+  return plan;
 }
 
 std::vector<LayerReport> quantize_model(nn::Model& model, const QuantizePlan& plan,

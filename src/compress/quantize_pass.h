@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "io/recipe.h"
 #include "nn/model.h"
 
 namespace qz::compress {
@@ -25,6 +26,10 @@ struct QuantizePlan {
   bool show_progress = true;                         // off for passes run inside a search
   nlohmann::json to_json() const;                    // the settings, for provenance
 };
+
+// The plan of a post-training recipe step (`step.method` a row of io/quantize_methods.h, its
+// options validated by the recipe parser).
+QuantizePlan quantize_plan(const io::RecipeStep& step);
 
 struct LayerReport {
   std::string layer;

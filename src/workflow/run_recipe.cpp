@@ -366,14 +366,7 @@ json qat(RecipeState& s, const io::RecipeStep& step) {
 }
 
 json quantize(RecipeState& s, const io::RecipeStep& step) {
-  const auto c = io::config_from_json<io::QuantizeConfig>(step.options);
-  compress::QuantizePlan plan;
-  plan.method = step.method;
-  plan.group = c.group;
-  plan.symmetric = c.symmetric;
-  plan.range = c.range;
-  plan.observer = c.observer;
-  plan.exclude = c.exclude;
+  const compress::QuantizePlan plan = compress::quantize_plan(step);
   reapply_masks(s);
   json layers = json::array();
   for (const auto& l : compress::quantize_model(*s.model, plan, s.calibration))
