@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Reads qz_matmul_bench's JSON output and prints, per thread count, shape and batch, every
+"""Reads qz_matmul_bench's (or qz_kernel_bench's) JSON output and prints, per thread count, shape and batch, every
 provider's median time with GFLOP/s, weight GB/s and speed ratios against the best FP32 path
 (the faster of torch:fp32 and blas:fp32) and LibTorch's int8 dynamic linear; then checks the
-kernels issue's targets. Usage: python3 bench/ratios.py bench.json [--markdown OUT.md]"""
+kernels issue's targets. qz_kernel_bench's cases (kernel/...) come as one table of every kernel
+at every ISA level side by side, with each level's speed-up over the scalar reference.
+Usage: python3 bench/ratios.py bench.json [--markdown OUT.md]"""
 import json
 import re
 import sys
@@ -10,6 +12,8 @@ from collections import defaultdict
 
 NAME = re.compile(r"matmul/(?P<provider>[^/]+)/N:(?P<n>\d+)/K:(?P<k>\d+)/M:(?P<m>\d+)"
                   r"/threads:(?P<threads>\d+)/cache:(?P<cache>\w+)")
+KERNEL = re.compile(r"kernel/(?P<kernel>\w+?)__(?P<level>\w+)/N:(?P<n>\d+)/K:(?P<k>\d+)"
+                    r"/M:(?P<m>\d+)(/real_time)?$")
 
 
 def load(path):
@@ -19,10 +23,16 @@ def load(path):
     medians = {}
     for b in doc["benchmarks"]:
         match = NAME.match(b["name"])
-        if not match or b.get("error_occurred"):
+        kernel = KERNEL.match(b["run_name"] if "run_name" in b else b["name"])
+        if b.get("error_occurred") or not (match or kernel):
             continue
-        g = match.groupdict()
-        key = (int(g["threads"]), int(g["n"]), int(g["k"]), int(g["m"]), g["cache"], g["provider"])
+        if kernel:
+            g = kernel.groupdict()
+            key = ("kernel", g["kernel"], int(g["n"]), int(g["k"]), int(g["m"]), g["level"])
+        else:
+            g = match.groupdict()
+            key = (int(g["threads"]), int(g["n"]), int(g["k"]), int(g["m"]), g["cache"],
+                   g["provider"])
         scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b["time_unit"]]
         entry = {"ms": b["real_time"] * scale, "FLOPS": b.get("FLOPS", 0),
                  "weight_Bps": b.get("weight_Bps", 0)}
@@ -40,9 +50,50 @@ def load(path):
 
 def group_cases(medians):
     cases = defaultdict(dict)
-    for (threads, n, k, m, cache, provider), e in medians.items():
+    for key, e in medians.items():
+        if key[0] == "kernel":
+            continue
+        threads, n, k, m, cache, provider = key
         cases[(threads, n, k, m, cache)][provider] = e
     return cases
+
+
+def level_order(level):
+    """ref first, then the x86 levels, then the ARM ones."""
+    order = ["ref", "avx2", "avx512", "avx512vnni", "neon", "neon_dotprod"]
+    return order.index(level) if level in order else len(order)
+
+
+def isa_table(context, medians):
+    """qz_kernel_bench: every kernel at every ISA level side by side (median ms, and the
+    speed-up over ref in brackets). The integer kernels' AVX-512 level is avx512vnni; it shares
+    the avx512 column."""
+    rows = defaultdict(dict)
+    for key, e in medians.items():
+        if key[0] != "kernel":
+            continue
+        _, kernel, n, k, m, level = key
+        rows[(kernel, n, k, m)]["avx512" if level == "avx512vnni" else level] = e["ms"]
+    if not rows:
+        return []
+    levels = sorted({lv for r in rows.values() for lv in r}, key=level_order)
+    lines = [f"## Kernels per ISA level ({context.get('compute_threads', '?')} compute thread(s), "
+             f"host {context.get('host_name', '?')})", "",
+             "| kernel | N | K | M | " + " | ".join(levels) + " |",
+             "|---|---:|---:|---:|" + "---:|" * len(levels)]
+    for (kernel, n, k, m) in sorted(rows):
+        r = rows[(kernel, n, k, m)]
+        ref = r.get("ref")
+        cells = []
+        for lv in levels:
+            if lv not in r:
+                cells.append("-")
+            elif lv == "ref" or not ref:
+                cells.append(f"{r[lv]:.3f}")
+            else:
+                cells.append(f"{r[lv]:.3f} ({ref / r[lv]:.1f}x)")
+        lines.append(f"| {kernel} | {n} | {k} | {m} | " + " | ".join(cells) + " |")
+    return lines + [""]
 
 
 def best_fp32(providers):
@@ -142,8 +193,11 @@ def main(argv):
         print(f"ratios.py: {argv[1]}: {e}", file=sys.stderr)
         return 2
     cases = group_cases(medians)
-    text = "\n".join(tables(context, cases) + ["## Targets", ""] + targets(context, cases) +
-                     ["", "## Ceilings", ""] + ceilings(context, cases)) + "\n"
+    sections = isa_table(context, medians)
+    if cases:
+        sections += (tables(context, cases) + ["## Targets", ""] + targets(context, cases) +
+                     ["", "## Ceilings", ""] + ceilings(context, cases))
+    text = "\n".join(sections) + "\n"
     if "--markdown" in argv:
         with open(argv[argv.index("--markdown") + 1], "w") as f:
             f.write(text)

@@ -9,10 +9,13 @@
 #include "core/minifloat.h"
 #include "core/rng.h"
 #include "core/thread_pool.h"
+#include "kernel_shapes.h"
 #include "kernels/gemm_q4_u8/gemm_q4_u8.h"
 
 namespace qz::kernels {
 namespace {
+
+using testing::KernelShape;
 
 // Random int4 group codes (packed), FP16 scales, zero points (asymmetric) and their code sums,
 // with random uint8 activations on per-row grids.
@@ -91,31 +94,34 @@ TEST(GemmQ4U8Ref, IsTheProductOfTheDequantizedOperands) {
   }
 }
 
-TEST(GemmQ4U8, EveryIsaMatchesTheReferenceOnAwkwardShapes) {
+void expect_isa_matches_reference(Isa isa, const RandomQ4Product& p, bool symmetric) {
+  const std::vector<float> bias(p.n, 0.25f);
+  const Epilogue e{bias.data(), Activation::Gelu};
+  std::vector<float> ref(p.m * p.n), got(p.m * p.n, -7.0f);
+  gemm_q4u8_f32_ref(p.activations(), p.weights(), e, ref.data());
+  gemm_q4u8_f32_on(isa, p.activations(), p.weights(), e, got.data());
+  for (int64_t i = 0; i < p.m; ++i)
+    for (int64_t j = 0; j < p.n; ++j)
+      ASSERT_NEAR(got[i * p.n + j], ref[i * p.n + j], 1e-5 * p.magnitude(i, j) + 1e-6)
+          << isa_name(isa) << (symmetric ? " sym" : " asym") << " m=" << p.m << " n=" << p.n
+          << " k=" << p.k << " group=" << p.group << " at (" << i << ", " << j << ")";
+}
+
+TEST(GemmQ4U8, EveryIsaMatchesTheReferenceOnTheKernelShapes) {
   Rng rng(62);
   for (Isa isa : supported_isas())
-    for (bool symmetric : {true, false})
-      for (int64_t m : {1, 2, 5})
-        for (auto [n, k, group] : {std::tuple<int64_t, int64_t, int64_t>{1, 1, 32},
-                                   {5, 31, 32},
-                                   {7, 128, 32},
-                                   {9, 300, 64},
-                                   {13, 300, 128},
-                                   {6, 1100, 256},
-                                   {4, 384, 384},
-                                   {3, 700, 96}}) {  // group 96: the reference everywhere
-          const RandomQ4Product p(m, n, k, group, symmetric, rng);
-          const std::vector<float> bias(n, 0.25f);
-          const Epilogue e{bias.data(), Activation::Gelu};
-          std::vector<float> ref(m * n), got(m * n, -7.0f);
-          gemm_q4u8_f32_ref(p.activations(), p.weights(), e, ref.data());
-          gemm_q4u8_f32_on(isa, p.activations(), p.weights(), e, got.data());
-          for (int64_t i = 0; i < m; ++i)
-            for (int64_t j = 0; j < n; ++j)
-              ASSERT_NEAR(got[i * n + j], ref[i * n + j], 1e-5 * p.magnitude(i, j) + 1e-6)
-                  << isa_name(isa) << (symmetric ? " sym" : " asym") << " m=" << m << " n=" << n
-                  << " k=" << k << " group=" << group << " at (" << i << ", " << j << ")";
-        }
+    for (bool symmetric : {true, false}) {
+      for (int64_t group : {32, 64, 128})
+        for (const KernelShape& s : testing::kernel_shapes(group))
+          expect_isa_matches_reference(isa, RandomQ4Product(s.m, s.n, s.k, group, symmetric, rng),
+                                       symmetric);
+      // Groups of several kernel blocks, one whole row, and 96: the reference everywhere.
+      for (auto [m, n, k, group] : {std::tuple<int64_t, int64_t, int64_t, int64_t>{2, 6, 1100, 256},
+                                    {3, 4, 384, 384},
+                                    {5, 3, 700, 96}})
+        expect_isa_matches_reference(isa, RandomQ4Product(m, n, k, group, symmetric, rng),
+                                     symmetric);
+    }
 }
 
 TEST(GemmQ4U8, ResultsDoNotDependOnTheThreadCount) {

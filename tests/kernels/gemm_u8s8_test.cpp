@@ -8,6 +8,7 @@
 
 #include "core/rng.h"
 #include "core/thread_pool.h"
+#include "kernel_shapes.h"
 #include "kernels/gemm_u8s8/gemm_u8s8.h"
 
 namespace qz::kernels {
@@ -44,27 +45,21 @@ struct RandomProduct {
 
 TEST(GemmU8S8, EveryIsaEqualsTheReferenceBitForBit) {
   Rng rng(51);
+  std::vector<testing::KernelShape> shapes = testing::kernel_shapes(64);
+  shapes.push_back({2, 50, 1030});  // K past the 1024-column block
   for (Isa isa : supported_isas()) {
-    for (int64_t m : {1, 2, 3, 8, 33}) {
-      for (auto [n, k] : {std::pair<int64_t, int64_t>{1, 1},
-                          {5, 17},
-                          {7, 64},
-                          {49, 100},
-                          {33, 31},
-                          {97, 273},
-                          {50, 1030}}) {
-        const RandomProduct p(m, n, k, rng);
-        for (bool per_row : {true, false}) {
-          for (bool use_packed : {false, true}) {
-            const U8Activations x = p.activations(per_row);
-            const S8Weights w = p.weights(use_packed);
-            const Epilogue e{p.bias.data(), Activation::Relu};
-            std::vector<float> ref(m * n), got(m * n, -7.0f);
-            gemm_u8s8_f32_ref(x, w, e, ref.data());
-            gemm_u8s8_f32_on(isa, x, w, e, got.data());
-            ASSERT_EQ(got, ref) << isa_name(isa) << " m=" << m << " n=" << n << " k=" << k
-                                << (use_packed ? " packed" : "");
-          }
+    for (const testing::KernelShape& s : shapes) {
+      const RandomProduct p(s.m, s.n, s.k, rng);
+      for (bool per_row : {true, false}) {
+        for (bool use_packed : {false, true}) {
+          const U8Activations x = p.activations(per_row);
+          const S8Weights w = p.weights(use_packed);
+          const Epilogue e{p.bias.data(), Activation::Relu};
+          std::vector<float> ref(s.m * s.n), got(s.m * s.n, -7.0f);
+          gemm_u8s8_f32_ref(x, w, e, ref.data());
+          gemm_u8s8_f32_on(isa, x, w, e, got.data());
+          ASSERT_EQ(got, ref) << isa_name(isa) << " m=" << s.m << " n=" << s.n << " k=" << s.k
+                              << (use_packed ? " packed" : "");
         }
       }
     }

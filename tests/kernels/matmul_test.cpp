@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "kernel_shapes.h"
 #include "kernels/dequant/dequantize.h"
 #include "kernels/matmul/matmul.h"
 #include "random_weights.h"
@@ -13,6 +14,8 @@ namespace qz::kernels {
 namespace {
 
 using testing::all_formats;
+using testing::kernel_shapes;
+using testing::KernelShape;
 using testing::random_weights;
 
 std::vector<float> random_vector(int64_t count, Rng& rng) {
@@ -41,24 +44,15 @@ void expect_close_to_reference(Isa isa, const std::vector<float>& x, int64_t m,
   }
 }
 
-TEST(Matmul, EveryIsaMatchesTheReferenceOnAwkwardShapes) {
+TEST(Matmul, EveryIsaMatchesTheReferenceOnTheKernelShapes) {
   Rng rng(41);
-  for (Isa isa : supported_isas()) {
-    for (WeightFormat f : all_formats()) {
-      // From 8 rows AVX-512 runs the outer-product tile (13, 33: a partial row block).
-      for (int64_t m : {1, 2, 3, 8, 13, 33, 40}) {
-        for (auto [n, k, group] : {std::tuple<int64_t, int64_t, int64_t>{1, 1, 32},
-                                   {5, 31, 32},
-                                   {7, 64, 32},
-                                   {49, 100, 64},
-                                   {97, 273, 128},
-                                   {53, 700, 96}}) {
-          const auto w = random_weights(f, n, k, group, rng);
-          expect_close_to_reference(isa, random_vector(m * k, rng), m, w.view, {});
+  for (Isa isa : supported_isas())
+    for (WeightFormat f : all_formats())
+      for (int64_t group : {32, 128})
+        for (const KernelShape& s : kernel_shapes(group)) {
+          const auto w = random_weights(f, s.n, s.k, group, rng);
+          expect_close_to_reference(isa, random_vector(s.m * s.k, rng), s.m, w.view, {});
         }
-      }
-    }
-  }
 }
 
 TEST(Matmul, GroupsThatAreNotAMultipleOf32FallBackToTheReference) {

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/thread_pool.h"
-#include "kernels/gemm_q4_u8/gemm_q4_u8_isa.h"
+#include "kernels/kernel_config.h"
 #include "kernels/work_split.h"
 
 namespace qz::kernels {
@@ -36,21 +36,10 @@ void prepare_activations(const U8Activations& x, const Q4Weights& w, std::vector
   }
 }
 
-// The fast kernel of `isa`; null for the reference.
-GemmQ4U8Range range_for(Isa isa) {
-#if defined(__x86_64__)
-  if (isa == Isa::Avx2) return q4_u8_f32_gemm__avx2();
-  if (isa == Isa::Avx512) return q4_u8_f32_gemm__avx512vnni();
-#elif defined(__aarch64__)
-  if (isa == Isa::Neon) return q4_u8_f32_gemm__neon();
-#endif
-  return nullptr;
-}
-
 }  // namespace
 
 bool gemm_q4u8_has_fast_kernel(Isa isa, int64_t group) {
-  return range_for(isa) != nullptr && q4u8_fast_group(group);
+  return kernel_config(isa).u8_x_q4 != nullptr && q4u8_fast_group(group);
 }
 
 void gemm_q4u8_f32_on(Isa isa, const U8Activations& x, const Q4Weights& w, const Epilogue& e,
@@ -63,7 +52,7 @@ void gemm_q4u8_f32_on(Isa isa, const U8Activations& x, const Q4Weights& w, const
   thread_local std::vector<int32_t> xsums;
   prepare_activations(x, w, xperm, xsums);
   const Q4Activations xa{&x, xperm.data(), xsums.data()};
-  const GemmQ4U8Range range = range_for(isa);
+  const GemmQ4U8Range range = kernel_config(isa).u8_x_q4;
   const int64_t grain =
       std::max<int64_t>(kOutputGrain, kMinChunkMacs / std::max<int64_t>(1, x.m * w.k));
   parallel_for(w.n, grain, [&](int64_t n0, int64_t n1) {

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "core/cpu_features.h"
 #include "core/thread_pool.h"
-#include "kernels/gemm_u8s8/gemm_u8s8_isa.h"
+#include "kernels/kernel_config.h"
 #include "kernels/work_split.h"
 
 namespace qz::kernels {
@@ -16,42 +15,11 @@ namespace {
 // more than the work.
 constexpr int64_t kQuantizeGrain = 16384;
 
-U8Quantizers quantizers_for(Isa isa) {
-#if defined(__x86_64__)
-  if (isa == Isa::Avx2) return u8_quantizers__avx2();
-  if (isa == Isa::Avx512) return u8_quantizers__avx512();
-#elif defined(__aarch64__)
-  if (isa == Isa::Neon) return u8_quantizers__neon();
-#endif
-  return {&quantize_rows_u8_ref, &quantize_fixed_u8_ref};
-}
-
-// The tile kernel on row-major weights; null for the reference.
-GemmU8S8Range range_for(Isa isa) {
-#if defined(__x86_64__)
-  if (isa == Isa::Avx2) return u8_s8_f32_gemm__avx2();
-  if (isa == Isa::Avx512) return u8_s8_f32_gemm__avx512vnni();
-#elif defined(__aarch64__)
-  // sdot where the CPU has the dot-product extension, widening multiply-adds elsewhere.
-  if (isa == Isa::Neon)
-    return cpu_features().neon_dotprod ? u8_s8_f32_gemm__neon_dotprod() : u8_s8_f32_gemm__neon();
-#endif
-  return nullptr;
-}
-
-// The outer-product kernel on packed weights (AVX-512 VNNI only); null elsewhere.
-GemmU8S8PackedRange packed_range_for(Isa isa) {
-#if defined(__x86_64__)
-  if (isa == Isa::Avx512) return u8_s8_f32_packed_gemm__avx512vnni();
-#endif
-  return nullptr;
-}
-
 }  // namespace
 
 void quantize_rows_u8_on(Isa isa, const float* x, int64_t m, int64_t k, uint8_t* xq, float* scale,
                          int32_t* zero) {
-  const U8Quantizers q = quantizers_for(isa);
+  const U8Quantizers q = kernel_config(isa).u8_quantizers;
   const int64_t grain = std::max<int64_t>(1, kQuantizeGrain / std::max<int64_t>(k, 1));
   parallel_for(m, grain, [&](int64_t r0, int64_t r1) {
     q.rows(x + r0 * k, r1 - r0, k, xq + r0 * k, scale + r0, zero + r0);
@@ -65,7 +33,7 @@ void quantize_rows_u8(const float* x, int64_t m, int64_t k, uint8_t* xq, float* 
 
 void quantize_fixed_u8_on(Isa isa, const float* x, int64_t count, float scale, int32_t zero,
                           uint8_t* xq) {
-  const U8Quantizers q = quantizers_for(isa);
+  const U8Quantizers q = kernel_config(isa).u8_quantizers;
   parallel_for(count, kQuantizeGrain,
                [&](int64_t i0, int64_t i1) { q.fixed(x + i0, i1 - i0, scale, zero, xq + i0); });
 }
@@ -75,7 +43,7 @@ void quantize_fixed_u8(const float* x, int64_t count, float scale, int32_t zero,
 }
 
 bool wants_packed_s8(Isa isa) {
-  return packed_range_for(isa) != nullptr;
+  return kernel_config(isa).u8_x_s8_packed != nullptr;
 }
 
 namespace {
@@ -108,12 +76,13 @@ void gemm_u8s8_packed(GemmU8S8PackedRange range, const U8Activations& x, const S
 
 void gemm_u8s8_f32_on(Isa isa, const U8Activations& x, const S8Weights& w, const Epilogue& e,
                       float* y) {
-  const GemmU8S8PackedRange packed = w.packed != nullptr ? packed_range_for(isa) : nullptr;
+  const KernelConfig& config = kernel_config(isa);
+  const GemmU8S8PackedRange packed = w.packed != nullptr ? config.u8_x_s8_packed : nullptr;
   if (packed != nullptr) {
     gemm_u8s8_packed(packed, x, w, e, y);
     return;
   }
-  const GemmU8S8Range range = range_for(isa);
+  const GemmU8S8Range range = config.u8_x_s8;
   if (range == nullptr) {
     gemm_u8s8_f32_ref(x, w, e, y);
     return;

@@ -3,29 +3,12 @@
 #include <vector>
 
 #include "core/thread_pool.h"
-#include "kernels/dequant/dequantize.h"
 #include "kernels/format_table.h"
-#include "kernels/matmul/matmul_isa.h"
+#include "kernels/kernel_config.h"
 #include "kernels/work_split.h"
 
 namespace qz::kernels {
 namespace {
-
-const MatmulIsaKernels* kernels_for(Isa isa) {
-  switch (isa) {
-#if defined(__x86_64__)
-    case Isa::Avx2:
-      return f32_wq_f32_matmul__avx2();
-    case Isa::Avx512:
-      return f32_wq_f32_matmul__avx512();
-#elif defined(__aarch64__)
-    case Isa::Neon:
-      return f32_wq_f32_matmul__neon();
-#endif
-    default:
-      return nullptr;
-  }
-}
 
 // The activations in the kernels' column order: for nibble formats each full block of 32 columns
 // becomes (even columns, odd columns), the order decode32 yields codes in; the tail and every
@@ -48,37 +31,18 @@ const float* prepare_activations(const float* x, int64_t m, const PackedWeightVi
   return buffer.data();
 }
 
-void matmul_ref_rows(const float* x, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
-                     float* y) {
-  std::vector<float> row(static_cast<size_t>(w.k));
-  for (int64_t n = n0; n < n1; ++n) {
-    dequantize_rows_ref(w, n, n + 1, row.data());
-    for (int64_t i = 0; i < m; ++i) {
-      double acc = 0;
-      for (int64_t c = 0; c < w.k; ++c) acc += static_cast<double>(x[i * w.k + c]) * row[c];
-      y[i * w.n + n] = static_cast<float>(acc);
-    }
-  }
-}
-
 }  // namespace
 
 bool has_fast_matmul(const PackedWeightView& w) {
   return !is_grouped_format(w.format) || (w.group > 0 && w.group % 32 == 0);
 }
 
-void matmul_f32_ref(const float* x, int64_t m, const PackedWeightView& w, const Epilogue& e,
-                    float* y) {
-  matmul_ref_rows(x, m, w, 0, w.n, y);
-  apply_epilogue(e, y, m, w.n, 0, w.n);
-}
-
 void matmul_f32_on(Isa isa, const float* x, int64_t m, const PackedWeightView& w, const Epilogue& e,
                    float* y) {
-  const MatmulIsaKernels* fast = kernels_for(isa);
+  const MatmulIsaKernels* fast = kernel_config(isa).f32_x_stored;
   if (fast == nullptr || !has_fast_matmul(w) || m <= 0) {
     parallel_for(w.n, 8, [&](int64_t n0, int64_t n1) {
-      matmul_ref_rows(x, m, w, n0, n1, y);
+      matmul_rows_ref(x, m, w, n0, n1, y);
       apply_epilogue(e, y, m, w.n, n0, n1);
     });
     return;

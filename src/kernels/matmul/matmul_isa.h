@@ -30,6 +30,11 @@ struct MatmulIsaKernels {
                      const float* lut, float* y, float* panel);
 };
 
+// The reference's outputs [n0, n1) of every row (ld N), no epilogue: what a level without a
+// kernel for `w` runs, split across the compute pool like the kernels (ref.cpp).
+void matmul_rows_ref(const float* x, int64_t m, const PackedWeightView& w, int64_t n0, int64_t n1,
+                     float* y);
+
 // Call only when isa_supported() says the CPU has the instructions.
 const MatmulIsaKernels* f32_wq_f32_matmul__avx2();
 const MatmulIsaKernels* f32_wq_f32_matmul__avx512();

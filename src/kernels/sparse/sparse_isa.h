@@ -14,6 +14,10 @@ struct SparseIsaKernels {
                  float* y, float* row);
 };
 
+// The reference's outputs [n0, n1) of every row (ld N), no epilogue (ref.cpp).
+void sparse_rows_ref(const float* x, int64_t m, const SparseWeightView& w, int64_t n0, int64_t n1,
+                     float* y);
+
 const SparseIsaKernels* f32_bitmask_f32_matmul__avx2();
 const SparseIsaKernels* f32_bitmask_f32_matmul__avx512();
 const SparseIsaKernels* f32_bitmask_f32_matmul__neon();
