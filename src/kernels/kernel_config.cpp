@@ -10,7 +10,6 @@ namespace {
 
 KernelConfig fill(Isa isa) {
   KernelConfig c;
-  c.isa = isa;
   switch (isa) {
 #if defined(__x86_64__)
     case Isa::Avx2:

@@ -3,7 +3,7 @@
 // layout) pair with that level's vector kernel; the families' dispatchers (matmul/, sparse/,
 // gemm_u8s8/, gemm_q4_u8/) read only their entry, and a null entry means the family runs its
 // scalar reference (ref.cpp in its folder). This file's .cpp is the one place that knows which
-// ISA has which kernel: a new level is its kernel files plus one function there.
+// ISA has which kernel: a new level is its kernel files plus one case of its fill().
 //
 // Internal to kernels/: it includes every family's ISA header.
 #pragma once
@@ -17,7 +17,6 @@
 namespace qz::kernels {
 
 struct KernelConfig {
-  Isa isa = Isa::Ref;
   // FP32 activations × any stored format of kernels/weight_format.h, decoded in registers.
   const MatmulIsaKernels* f32_x_stored = nullptr;
   // FP32 activations × bitmask-sparse FP32 weights.
