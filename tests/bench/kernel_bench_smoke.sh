@@ -28,4 +28,10 @@ for kernel in $kernels; do
     exit 1
   fi
 done
+# A bad size is one line naming the flag, exit code 2.
+set +e
+err=$("$BENCH" --n=0 2>&1 >/dev/null); code=$?
+set -e
+[ "$code" -eq 2 ] && [ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] && [[ "$err" == *"--n=0"* ]] ||
+  { echo "FAIL: --n=0 gave exit $code: $err"; exit 1; }
 echo "ok   kernel bench smoke: $(echo "$kernels" | wc -l) kernels at $(echo $levels) side by side"
