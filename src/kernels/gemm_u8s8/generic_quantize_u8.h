@@ -1,11 +1,14 @@
 // Activation quantization to uint8 for the u8×s8 GEMM, over any ISA's vector traits. The
 // arithmetic is the scalar reference's (IntGrid::quantize: divide, round to nearest even, add
-// the zero point, clamp), lane for lane, so every ISA gives the reference's codes exactly; the
-// tails run the scalar formula itself.
+// the zero point, clamp), lane for lane, so every ISA gives the reference's codes exactly. Row
+// tails run as one partial vector (zero lanes cannot move a range that always contains 0), not
+// element by element: a conv's im2col rows can be 9 values long, and the scalar formula's
+// libm calls cost ~10 ns per element there.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "core/int_grid.h"
 
@@ -18,12 +21,16 @@ void quantize_span_u8(const float* x, int64_t n, const IntGrid& g, uint8_t* out)
   const typename V::F zero = V::set1(static_cast<float>(g.zero));
   const typename V::F lo = V::set1(static_cast<float>(g.qmin));
   const typename V::F hi = V::set1(static_cast<float>(g.qmax));
+  auto codes = [&](typename V::F v) {  // NaN → qmin, as the reference
+    return V::min(V::max(V::add(V::round(V::div(v, scale)), zero), lo), hi);
+  };
   int64_t c = 0;
-  for (; c + V::W <= n; c += V::W) {
-    const typename V::F q = V::add(V::round(V::div(V::load(x + c), scale)), zero);
-    V::store_codes_u8(out + c, V::min(V::max(q, lo), hi));  // NaN → qmin, as the reference
+  for (; c + V::W <= n; c += V::W) V::store_codes_u8(out + c, codes(V::load(x + c)));
+  if (c < n) {
+    uint8_t tail[V::W];
+    V::store_codes_u8(tail, codes(V::load_partial(x + c, n - c)));
+    std::memcpy(out + c, tail, static_cast<size_t>(n - c));
   }
-  for (; c < n; ++c) out[c] = static_cast<uint8_t>(g.quantize(x[c]));
 }
 
 // The min–max grid of one row, widened to contain 0 (NaN values are ignored).
@@ -36,12 +43,12 @@ IntGrid row_grid(const float* row, int64_t k) {
     lo = V::min(v, lo);
     hi = V::max(v, hi);
   }
-  float l = V::hmin(lo), h = V::hmax(hi);
-  for (; c < k; ++c) {
-    l = std::fmin(l, row[c]);
-    h = std::fmax(h, row[c]);
+  if (c < k) {
+    const typename V::F v = V::load_partial(row + c, k - c);
+    lo = V::min(v, lo);
+    hi = V::max(v, hi);
   }
-  return make_grid(GridKind::Affine, 8, l, h);
+  return make_grid(GridKind::Affine, 8, V::hmin(lo), V::hmax(hi));
 }
 
 template <class V>
