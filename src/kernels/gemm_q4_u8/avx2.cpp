@@ -9,8 +9,13 @@
 // codes). vpmaddwd with ones then widens to int32: lane m of a half holds columns 8m..8m+7 of
 // that half, so the first half's lanes are the block's columns 0–63 and the second's 64–127.
 // Groups of 32 and 64 scale each half per lane; larger groups sum whole blocks in int32 and
-// scale once per group. The zero-point terms and the K % 128 tail are as in the VNNI kernel.
+// scale once per group. The zero-point terms are as in the VNNI kernel. A last block past K
+// reads 64 bytes from the row's own start of block when they lie inside the weights (bytes of
+// the next row meet zero-padded activations), and a zero-filled copy of the row's bytes only
+// where they would run past the end of the weights.
 #include <immintrin.h>
+
+#include <cstring>
 
 #include "kernels/gemm_q4_u8/gemm_q4_u8_isa.h"
 #include "kernels/gemm_q4_u8/q4_codes.h"
@@ -35,12 +40,14 @@ inline float half_to_float(uint16_t h) {
 }
 
 // The scales of one half's lanes: groups of 64 give the half one scale, groups of 32 two
-// (lanes 0–3 and 4–7).
-inline __m256 half_scales(const uint16_t* row_scales, int64_t first_column, int64_t group) {
+// (lanes 0–3 and 4–7); 0 for lanes past the row's `groups` (a partial last block).
+inline __m256 half_scales(const uint16_t* row_scales, int64_t first_column, int64_t group,
+                          int64_t groups) {
   const int64_t g = first_column / group;
-  if (group == 64) return _mm256_set1_ps(half_to_float(row_scales[g]));
-  const __m128 a = _mm_set1_ps(half_to_float(row_scales[g]));
-  const __m128 b = _mm_set1_ps(half_to_float(row_scales[g + 1]));
+  auto scale = [&](int64_t gi) { return gi < groups ? half_to_float(row_scales[gi]) : 0.0f; };
+  if (group == 64) return _mm256_set1_ps(scale(g));
+  const __m128 a = _mm_set1_ps(scale(g));
+  const __m128 b = _mm_set1_ps(scale(g + 1));
   return _mm256_insertf128_ps(_mm256_castps128_ps256(a), b, 1);
 }
 
@@ -49,10 +56,11 @@ template <int R>
 void q4_rows(const Q4Activations& xa, const Q4Weights& w, int64_t i, int64_t n, float* y) {
   const U8Activations& x = *xa.x;
   const int64_t k = w.k, group = w.group, groups = w.groups(), row_bytes = (k + 1) / 2;
-  const int64_t blocks = k / kQ4Block;
+  const int64_t blocks = q4_blocks(k);
+  const int64_t weight_bytes = w.n * row_bytes;
   const bool small_groups = group < kQ4Block;  // 32 or 64
   const int64_t blocks_per_group = small_groups ? 0 : group / kQ4Block;
-  const uint8_t* xr = xa.xperm + i * k;
+  const uint8_t* xr = xa.xperm + i * xa.stride;
   const __m256i nibble = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
   __m256 acc[R];
   __m256i pending[R];  // int32 sums of the current group (groups of kQ4Block and more)
@@ -69,9 +77,16 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, int64_t i, int64_t n, 
     const __m256i xo1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 96));
     const bool group_ends = !small_groups && (blocks_left == 1 || b + 1 == blocks);
     for (int r = 0; r < R; ++r) {
-      const uint8_t* codes = w.packed + (n + r) * row_bytes + b * (kQ4Block / 2);
+      const int64_t offset = (n + r) * row_bytes + b * (kQ4Block / 2);
+      const uint8_t* codes = w.packed + offset;
       // Batch 1 streams the weights: fetch the same bytes two row blocks (2R rows) ahead.
       _mm_prefetch(reinterpret_cast<const char*>(codes + 2 * R * row_bytes), _MM_HINT_T0);
+      alignas(32) uint8_t last[kQ4Block / 2];
+      if (offset + kQ4Block / 2 > weight_bytes) {  // the weights' last row, in a partial block
+        std::memset(last, 0, sizeof last);
+        std::memcpy(last, codes, static_cast<size_t>(weight_bytes - offset));
+        codes = last;
+      }
       const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes));
       const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + 32));
       const __m256i d0 = half_dot(xe0, xo0, w0, nibble, ones);
@@ -79,10 +94,10 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, int64_t i, int64_t n, 
       if (small_groups) {
         const uint16_t* row_scales = w.scales + (n + r) * groups;
         const int64_t c0 = b * kQ4Block;
-        acc[r] =
-            _mm256_fmadd_ps(_mm256_cvtepi32_ps(d0), half_scales(row_scales, c0, group), acc[r]);
-        acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(d1), half_scales(row_scales, c0 + 64, group),
+        acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(d0), half_scales(row_scales, c0, group, groups),
                                  acc[r]);
+        acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(d1),
+                                 half_scales(row_scales, c0 + 64, group, groups), acc[r]);
         continue;
       }
       pending[r] = _mm256_add_epi32(pending[r], _mm256_add_epi32(d0, d1));
@@ -97,24 +112,16 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, int64_t i, int64_t n, 
       ++g;
     }
   }
-  // The zero-point terms: −zx·row_offset − Σ_g s·z·xsum_g; then the K % kQ4Block tail's
-  // Σ q·xq, scalar.
-  const uint8_t* xq = x.xq + i * k;
+  // The zero-point terms: −zx·row_offset − Σ_g s·z·xsum_g.
   const int32_t* xsums = xa.xsums + i * groups;
-  const int64_t tail = blocks * kQ4Block;
-  const int64_t first_tail_group = k % kQ4Block == 0 ? groups : tail / group;
   for (int r = 0; r < R; ++r) {
     const int64_t row = (n + r) * groups;
     float zterms = 0.0f;
     for (int64_t gi = 0; gi < groups; ++gi)
       zterms += half_to_float(w.scales[row + gi]) * static_cast<float>(q4_zero(w, n + r, gi)) *
                 static_cast<float>(xsums[gi]);
-    float extra = -static_cast<float>(x.zero[i]) * w.row_offsets[n + r];
-    const uint8_t* codes = w.packed + (n + r) * row_bytes;
-    for (int64_t gi = first_tail_group; gi < groups; ++gi)
-      extra += half_to_float(w.scales[row + gi]) *
-               static_cast<float>(q4_tail_dot(w, codes, xq, gi, tail));
-    y[i * w.n + n + r] = x.scale[i] * (simd::Avx2::sum(acc[r]) - zterms + extra);
+    const float offset = -static_cast<float>(x.zero[i]) * w.row_offsets[n + r];
+    y[i * w.n + n + r] = x.scale[i] * (simd::Avx2::sum(acc[r]) - zterms + offset);
   }
 }
 

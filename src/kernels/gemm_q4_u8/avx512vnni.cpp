@@ -5,8 +5,8 @@
 // shift the odd ones', and two vpdpbusd against the permuted activations leave in lane l the
 // exact Σ q·xq over columns 8l .. 8l+7. Groups of 32 and 64 take their FP16 scales per lane
 // (vpermps from the block's 4 or 2 scales); larger groups gather whole blocks in int32 and
-// scale once per group. The zero-point terms take one vector step per 16 groups; the K % 128
-// tail is scalar.
+// scale once per group. The zero-point terms take one vector step per 16 groups. A last block
+// past K reads only the row's own bytes (a masked load) against zero-padded activations.
 #include <immintrin.h>
 
 #include "kernels/gemm_q4_u8/gemm_q4_u8_isa.h"
@@ -22,25 +22,27 @@ constexpr int kRows = 4;  // output rows sharing each activation load
 struct GroupWalk {
   explicit GroupWalk(const Q4Weights& w)
       : groups(w.groups()),
-        blocks(w.k / kQ4Block),
+        blocks(q4_blocks(w.k)),
         row_bytes((w.k + 1) / 2),
-        first_tail_group(w.k % kQ4Block == 0 ? w.groups() : blocks * kQ4Block / w.group),
+        last_block_bytes(row_bytes - (blocks - 1) * (kQ4Block / 2)),
         per_block(w.group < kQ4Block ? kQ4Block / w.group : 0),
         blocks_per_group(w.group >= kQ4Block ? w.group / kQ4Block : 0),
         lane_group(w.group == 32
                        ? _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3)
                        : _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1)) {}
   int64_t groups, blocks, row_bytes;
-  int64_t first_tail_group;  // the first group with columns past the last full block
+  int64_t last_block_bytes;  // the row's bytes in its last block: kQ4Block / 2 unless partial
   int64_t per_block;         // groups in one block (groups of 32 or 64), else 0
   int64_t blocks_per_group;  // blocks in one group (groups of kQ4Block or more), else 0
   __m512i lane_group;        // lane l's group within the block (groups of 32 or 64)
 };
 
-// Lane l's scale for a block whose first group is g0 (groups of 32 or 64).
+// Lane l's scale for a block whose first group is g0 (groups of 32 or 64); 0 for a partial
+// last block's lanes past the row's groups.
 inline __m512 lane_scales(const uint16_t* row_scales, int64_t g0, const GroupWalk& walk) {
+  const int64_t present = walk.groups - g0 < walk.per_block ? walk.groups - g0 : walk.per_block;
   const __m128i h =
-      _mm_maskz_loadu_epi16(static_cast<__mmask8>((1u << walk.per_block) - 1u), row_scales + g0);
+      _mm_maskz_loadu_epi16(static_cast<__mmask8>((1u << present) - 1u), row_scales + g0);
   return _mm512_permutexvar_ps(walk.lane_group, _mm512_castps256_ps512(_mm256_cvtph_ps(h)));
 }
 
@@ -49,9 +51,9 @@ template <int R>
 void q4_rows(const Q4Activations& xa, const Q4Weights& w, const GroupWalk& walk, int64_t i,
              int64_t n, float* y) {
   const U8Activations& x = *xa.x;
-  const int64_t k = w.k, groups = walk.groups, row_bytes = walk.row_bytes;
+  const int64_t groups = walk.groups, row_bytes = walk.row_bytes;
   const int64_t blocks = walk.blocks;
-  const uint8_t* xr = xa.xperm + i * k;
+  const uint8_t* xr = xa.xperm + i * xa.stride;
   const __m512i nibble = _mm512_set1_epi8(0x0F);
   __m512 acc[R];
   __m512i pending[R];  // int32 sums of the current group (groups of kQ4Block and more)
@@ -64,11 +66,14 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, const GroupWalk& walk,
     const __m512i xe = _mm512_loadu_si512(xr + b * kQ4Block);
     const __m512i xo = _mm512_loadu_si512(xr + b * kQ4Block + kQ4Block / 2);
     const bool group_ends = walk.per_block == 0 && (blocks_left == 1 || b + 1 == blocks);
+    const __mmask64 bytes = b + 1 == blocks && walk.last_block_bytes < kQ4Block / 2
+                                ? (__mmask64{1} << walk.last_block_bytes) - 1
+                                : ~__mmask64{0};
     for (int r = 0; r < R; ++r) {
       const uint8_t* codes = w.packed + (n + r) * row_bytes + b * (kQ4Block / 2);
       // Batch 1 streams the weights: fetch the same bytes two row blocks (2R rows) ahead.
       _mm_prefetch(reinterpret_cast<const char*>(codes + 2 * R * row_bytes), _MM_HINT_T0);
-      const __m512i wv = _mm512_loadu_si512(codes);
+      const __m512i wv = _mm512_maskz_loadu_epi8(bytes, codes);
       const __m512i lo = _mm512_and_si512(wv, nibble);
       const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(wv, 4), nibble);
       __m512i d = _mm512_dpbusd_epi32(_mm512_setzero_si512(), xe, lo);
@@ -91,11 +96,8 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, const GroupWalk& walk,
       ++g;
     }
   }
-  // The zero-point terms: −zx·row_offset − Σ_g s·z·xsum_g, 16 groups at a time; then the
-  // K % kQ4Block tail's Σ q·xq, scalar.
-  const uint8_t* xq = x.xq + i * k;
+  // The zero-point terms: −zx·row_offset − Σ_g s·z·xsum_g, 16 groups at a time.
   const int32_t* xsums = xa.xsums + i * groups;
-  const int64_t tail = blocks * kQ4Block;
   for (int r = 0; r < R; ++r) {
     const int64_t row = (n + r) * groups;
     __m512 zterms = _mm512_setzero_ps();
@@ -109,12 +111,8 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, const GroupWalk& walk,
       const __m512 xs = _mm512_cvtepi32_ps(_mm512_maskz_loadu_epi32(mask, xsums + g));
       zterms = _mm512_fmadd_ps(_mm512_mul_ps(s, z), xs, zterms);
     }
-    float extra = -static_cast<float>(x.zero[i]) * w.row_offsets[n + r];
-    const uint8_t* codes = w.packed + (n + r) * row_bytes;
-    for (int64_t g = walk.first_tail_group; g < groups; ++g)
-      extra +=
-          _cvtsh_ss(w.scales[row + g]) * static_cast<float>(q4_tail_dot(w, codes, xq, g, tail));
-    y[i * w.n + n + r] = x.scale[i] * (simd::Avx512::sum(_mm512_sub_ps(acc[r], zterms)) + extra);
+    const float offset = -static_cast<float>(x.zero[i]) * w.row_offsets[n + r];
+    y[i * w.n + n + r] = x.scale[i] * (simd::Avx512::sum(_mm512_sub_ps(acc[r], zterms)) + offset);
   }
 }
 

@@ -14,26 +14,29 @@ namespace {
 // Output features per parallel chunk, at the least.
 constexpr int64_t kOutputGrain = 16;
 
-void prepare_activations(const U8Activations& x, const Q4Weights& w, std::vector<uint8_t>& xperm,
-                         std::vector<int32_t>& xsums) {
-  const int64_t k = w.k, groups = w.groups(), full = k / kQ4Block * kQ4Block;
-  xperm.resize(static_cast<size_t>(x.m * k));
+int64_t prepare_activations(const U8Activations& x, const Q4Weights& w, std::vector<uint8_t>& xperm,
+                            std::vector<int32_t>& xsums) {
+  const int64_t k = w.k, groups = w.groups(), stride = q4_blocks(k) * kQ4Block;
+  xperm.assign(static_cast<size_t>(x.m * stride), 0);
   xsums.assign(static_cast<size_t>(x.m * groups), 0);
   for (int64_t i = 0; i < x.m; ++i) {
     const uint8_t* src = x.xq + i * k;
-    uint8_t* dst = xperm.data() + i * k;
-    for (int64_t c0 = 0; c0 < full; c0 += kQ4Block)
-      for (int64_t j = 0; j < kQ4Block / 2; ++j) {
+    uint8_t* dst = xperm.data() + i * stride;
+    for (int64_t c0 = 0; c0 < k; c0 += kQ4Block) {
+      const int64_t columns = std::min(kQ4Block, k - c0), pairs = columns / 2;
+      for (int64_t j = 0; j < pairs; ++j) {
         dst[c0 + j] = src[c0 + 2 * j];
         dst[c0 + kQ4Block / 2 + j] = src[c0 + 2 * j + 1];
       }
-    std::copy(src + full, src + k, dst + full);
+      if (columns % 2 != 0) dst[c0 + pairs] = src[c0 + 2 * pairs];  // odd K: a last even column
+    }
     for (int64_t g = 0; g < groups; ++g) {
       int32_t sum = 0;
       for (int64_t c = g * w.group; c < std::min(k, (g + 1) * w.group); ++c) sum += src[c];
       xsums[i * groups + g] = sum;
     }
   }
+  return stride;
 }
 
 }  // namespace
@@ -50,8 +53,8 @@ void gemm_q4u8_f32_on(Isa isa, const U8Activations& x, const Q4Weights& w, const
   }
   thread_local std::vector<uint8_t> xperm;
   thread_local std::vector<int32_t> xsums;
-  prepare_activations(x, w, xperm, xsums);
-  const Q4Activations xa{&x, xperm.data(), xsums.data()};
+  const int64_t stride = prepare_activations(x, w, xperm, xsums);
+  const Q4Activations xa{&x, xperm.data(), xsums.data(), stride};
   const GemmQ4U8Range range = kernel_config(isa).u8_x_q4;
   const int64_t grain =
       std::max<int64_t>(kOutputGrain, kMinChunkMacs / std::max<int64_t>(1, x.m * w.k));

@@ -10,13 +10,21 @@ namespace qz::kernels {
 constexpr int64_t kQ4Block = 128;
 
 // The activations as the kernel reads them, prepared once per call (gemm_q4_u8.cpp):
-// xperm [M, K]: each full kQ4Block block as (even columns, odd columns), the tail as it is;
+// xperm [M, stride], stride = K rounded up to kQ4Block: each block as (even columns, odd
+// columns), the last one zero-padded, so a K that is not a multiple of kQ4Block runs through the
+// same vector blocks (padding columns meet zero activations whatever weight bytes they meet);
 // xsums [M, groups]: Σ of each row's codes over each weight group.
 struct Q4Activations {
   const U8Activations* x = nullptr;
   const uint8_t* xperm = nullptr;
   const int32_t* xsums = nullptr;
+  int64_t stride = 0;
 };
+
+// Blocks per row, the last one partial when K is not a multiple of kQ4Block.
+inline int64_t q4_blocks(int64_t k) {
+  return (k + kQ4Block - 1) / kQ4Block;
+}
 
 // y[:, n0:n1) without the epilogue. Call only on a CPU with the ISA and for a group the kernels
 // take (q4u8_fast_group).

@@ -40,7 +40,7 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, int64_t i, int64_t n, 
   const int64_t k = w.k, groups = w.groups(), row_bytes = (k + 1) / 2;
   const int64_t chunks = k / kQ4Block * (kQ4Block / kChunk);
   const int64_t chunks_per_group = w.group / kChunk;
-  const uint8_t* xr = xa.xperm + i * k;
+  const uint8_t* xr = xa.xperm + i * xa.stride;
   float acc[R];
   uint32x4_t pending[R];  // the current group's integer sums
   for (int r = 0; r < R; ++r) {
