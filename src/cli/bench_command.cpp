@@ -1,5 +1,5 @@
-// quantize bench MODEL [--batch 1,32] [--seq-len T] [--seconds S] [--context 64,256,1024]
-//                     [--decode-tokens N] [--json FILE]
+// quantize bench MODEL [--batch 1,32] [--seq-len T] [--seconds S]
+//                     [--context 64,256,1024 | --no-decode] [--decode-tokens N] [--json FILE]
 #include <fmt/format.h>
 
 #include "cli/commands.h"
@@ -22,6 +22,7 @@ struct BenchArgs {
   int64_t seq_len = 16;
   double seconds = 1.0;
   std::vector<int64_t> contexts = {64, 256, 1024};
+  bool no_decode = false;
   int64_t decode_steps = 16;
 };
 
@@ -108,7 +109,7 @@ void run_bench(const BenchArgs& a) {
       kt.add_row({k.layer, k.kernel, k.reference_reason.empty() ? "" : "scalar reference"});
     fmt::print("\n{}", kt.to_text());
   }
-  if (lm && !a.contexts.empty()) j["decoding"] = bench_decoding(*file.model, a, a.json != "-");
+  if (lm && !a.no_decode) j["decoding"] = bench_decoding(*file.model, a, a.json != "-");
   j["fusion"] = bench_fusion(*file.model, a, a.json != "-");
   if (!a.json.empty()) write_json_output(a.json, j);
 }
@@ -131,10 +132,12 @@ void add_bench_command(CLI::App& app) {
       ->check(CLI::Range(0.01, 600.0))
       ->capture_default_str();
   cmd->add_option("--context", args->contexts,
-                  "Transformers: decode contexts to time, comma-separated (empty list: skip)")
+                  "Transformers: decode contexts to time, comma-separated")
       ->delimiter(',')
       ->check(CLI::Range(2, 1 << 16))
       ->capture_default_str();
+  cmd->add_flag("--no-decode", args->no_decode,
+                "Transformers: time the batched forward only, not decoding (which takes longest)");
   cmd->add_option("--decode-tokens", args->decode_steps, "Transformers: tokens decoded per run")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();

@@ -45,6 +45,11 @@ done
 "$QZ" bench "$work/cnn.safetensors" --batch 1,4 --seconds 0.2 --json "$work/bench.json" \
   > "$work/bench.txt"
 grep -q "fusion (BatchNorm folded" "$work/bench.txt"
+# A transformer benches decoding at the contexts asked for, and not at all with --no-decode.
+"$QZ" bench "$work/tf-int8.safetensors" --batch 1 --seconds 0.05 --context 8 --decode-tokens 2 \
+  --json "$work/tf-bench.json" --quiet > /dev/null
+"$QZ" bench "$work/tf-int8.safetensors" --batch 1 --seconds 0.05 --no-decode \
+  --json "$work/tf-bench-no-decode.json" --quiet > /dev/null
 
 python3 - "$work" <<'PY'
 import json, sys
@@ -55,6 +60,9 @@ assert bench["max_abs_diff"] <= 1e-5, bench
 for b in ("1", "4"):
     l = bench["latency_ms"][b]
     assert l["fused"] > 0 and abs(l["speedup"] - l["unfused"] / l["fused"]) < 1e-9, bench
+decoding = json.load(open(f"{w}/tf-bench.json"))["decoding"]
+assert decoding and {d["context"] for d in decoding} == {8}, decoding
+assert "decoding" not in json.load(open(f"{w}/tf-bench-no-decode.json"))
 fused = json.load(open(f"{w}/cnn-fused.json"))
 assert fused["folded_batch_norm"], fused
 assert fused["graph_ops"] < fused["graph_ops_unfused"], fused
