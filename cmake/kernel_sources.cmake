@@ -17,6 +17,11 @@ function(qz_kernel_sources out root)
   file(GLOB_RECURSE avx512 CONFIGURE_DEPENDS ${root}/src/kernels/*/avx512*.cpp)
   file(GLOB_RECURSE neon CONFIGURE_DEPENDS ${root}/src/kernels/*/neon*.cpp)
   file(GLOB_RECURSE neon_dot CONFIGURE_DEPENDS ${root}/src/kernels/*/neon_dot*.cpp)
+  # The epilogue's SiLU clamps by comparisons: without -fno-trapping-math GCC will not
+  # if-convert them, and the loop stays scalar (the flag changes no result, only what the
+  # compiler may speculate).
+  set_source_files_properties(${root}/src/kernels/epilogue.cpp PROPERTIES
+    COMPILE_OPTIONS "-fno-trapping-math")
   if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
     if(neon)
       list(REMOVE_ITEM srcs ${neon})
