@@ -7,7 +7,8 @@
 // both unsigned, so vmull_u8/vmlal_u8 multiply them exactly into uint16 — four products per
 // lane reach at most 4·15·255 = 15300 — and vpadal widens the pairs into uint32. A chunk is
 // one group of 32, half a group of 64, or part of a larger group: each group's integer sum is
-// reduced and scaled once. The zero-point terms and the K % 128 tail are the x86 kernels'.
+// reduced and scaled once. The zero-point terms are the x86 kernels'; the K % 128 tail runs
+// scalar (q4_tail_dot), where the x86 kernels take it as one zero-padded block.
 #include <arm_neon.h>
 
 #include "kernels/gemm_q4_u8/gemm_q4_u8_isa.h"

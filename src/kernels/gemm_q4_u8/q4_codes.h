@@ -30,7 +30,8 @@ void for_row_blocks(int64_t m, int64_t n0, int64_t n1, Rows&& rows) {
 }
 
 // Σ q·xq over group g's columns from `tail` on (the K % kQ4Block tail past the last full
-// block, which the ISA kernels leave to scalar code); `codes` is the row's packed codes.
+// block, which the NEON kernel leaves to scalar code; the x86 kernels run it as a zero-padded
+// block); `codes` is the row's packed codes.
 inline int32_t q4_tail_dot(const Q4Weights& w, const uint8_t* codes, const uint8_t* xq, int64_t g,
                            int64_t tail) {
   const int64_t g0 = g * w.group > tail ? g * w.group : tail;
