@@ -112,16 +112,45 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, int64_t i, int64_t n, 
       ++g;
     }
   }
-  // The zero-point terms: −zx·row_offset − Σ_g s·z·xsum_g.
+  // The zero-point terms: −zx·row_offset − Σ_g s·z·xsum_g, 8 groups at a time, then the rest.
   const int32_t* xsums = xa.xsums + i * groups;
   for (int r = 0; r < R; ++r) {
     const int64_t row = (n + r) * groups;
-    float zterms = 0.0f;
-    for (int64_t gi = 0; gi < groups; ++gi)
-      zterms += half_to_float(w.scales[row + gi]) * static_cast<float>(q4_zero(w, n + r, gi)) *
-                static_cast<float>(xsums[gi]);
-    const float offset = -static_cast<float>(x.zero[i]) * w.row_offsets[n + r];
-    y[i * w.n + n + r] = x.scale[i] * (simd::Avx2::sum(acc[r]) - zterms + offset);
+    __m256 zterms = _mm256_setzero_ps();
+    int64_t gi = 0;
+    for (; gi + 8 <= groups; gi += 8) {
+      const __m256 s =
+          _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w.scales + row + gi)));
+      const __m256 z =
+          w.zeros == nullptr
+              ? _mm256_set1_ps(8.0f)
+              : _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(simd::Avx2::load8(w.zeros + row + gi)));
+      const __m256 xs =
+          _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xsums + gi)));
+      zterms = _mm256_fmadd_ps(_mm256_mul_ps(s, z), xs, zterms);
+    }
+    float rest = 0.0f;
+    for (; gi < groups; ++gi)
+      rest += half_to_float(w.scales[row + gi]) * static_cast<float>(q4_zero(w, n + r, gi)) *
+              static_cast<float>(xsums[gi]);
+    // The rest goes into lane 0: Σ lanes (acc − zterms) − rest.
+    acc[r] =
+        _mm256_sub_ps(_mm256_sub_ps(acc[r], zterms), _mm256_setr_ps(rest, 0, 0, 0, 0, 0, 0, 0));
+  }
+  const float neg_zero = -static_cast<float>(x.zero[i]), scale = x.scale[i];
+  float* out = y + i * w.n + n;
+  // Four outputs share one reduction and one store; fewer go through the same reduction tree
+  // (zero vectors fill the rest), so an output's bits do not depend on where a chunk ends.
+  if constexpr (R == 4) {
+    const __m128 terms = _mm_mul_ps(_mm_set1_ps(neg_zero), _mm_loadu_ps(w.row_offsets + n));
+    _mm_storeu_ps(out, _mm_mul_ps(_mm_set1_ps(scale), _mm_add_ps(simd::Avx2::sum4(acc), terms)));
+  } else {
+    __m256 padded[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
+                        _mm256_setzero_ps()};
+    for (int r = 0; r < R; ++r) padded[r] = acc[r];
+    alignas(16) float sums[4];
+    _mm_store_ps(sums, simd::Avx2::sum4(padded));
+    for (int r = 0; r < R; ++r) out[r] = scale * (sums[r] + neg_zero * w.row_offsets[n + r]);
   }
 }
 

@@ -67,6 +67,12 @@ struct Avx2 {
     return _mm_cvtss_f32(s);
   }
 
+  // The horizontal sums of four vectors, in one vector's four lanes (see Avx512::sum4).
+  static __m128 sum4(const F v[4]) {
+    const __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(v[0], v[1]), _mm256_hadd_ps(v[2], v[3]));
+    return _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+  }
+
   // Lane-wise min/max that keep the second operand when the first is NaN (as std::fmin/fmax
   // ignore a NaN), round to nearest even (std::nearbyint in the default mode), and the
   // horizontal min/max of lanes that hold no NaN.
