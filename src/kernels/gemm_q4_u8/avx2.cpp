@@ -19,6 +19,7 @@
 
 #include "kernels/gemm_q4_u8/gemm_q4_u8_isa.h"
 #include "kernels/gemm_q4_u8/q4_codes.h"
+#include "kernels/gemm_q4_u8/q4_outputs.h"
 #include "kernels/simd/avx2.h"
 
 namespace qz::kernels {
@@ -137,21 +138,8 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, int64_t i, int64_t n, 
     acc[r] =
         _mm256_sub_ps(_mm256_sub_ps(acc[r], zterms), _mm256_setr_ps(rest, 0, 0, 0, 0, 0, 0, 0));
   }
-  const float neg_zero = -static_cast<float>(x.zero[i]), scale = x.scale[i];
-  float* out = y + i * w.n + n;
-  // Four outputs share one reduction and one store; fewer go through the same reduction tree
-  // (zero vectors fill the rest), so an output's bits do not depend on where a chunk ends.
-  if constexpr (R == 4) {
-    const __m128 terms = _mm_mul_ps(_mm_set1_ps(neg_zero), _mm_loadu_ps(w.row_offsets + n));
-    _mm_storeu_ps(out, _mm_mul_ps(_mm_set1_ps(scale), _mm_add_ps(simd::Avx2::sum4(acc), terms)));
-  } else {
-    __m256 padded[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
-                        _mm256_setzero_ps()};
-    for (int r = 0; r < R; ++r) padded[r] = acc[r];
-    alignas(16) float sums[4];
-    _mm_store_ps(sums, simd::Avx2::sum4(padded));
-    for (int r = 0; r < R; ++r) out[r] = scale * (sums[r] + neg_zero * w.row_offsets[n + r]);
-  }
+  store_q4_outputs<simd::Avx2, R>(acc, -static_cast<float>(x.zero[i]), x.scale[i],
+                                  w.row_offsets + n, y + i * w.n + n);
 }
 
 void gemm_q4u8(const Q4Activations& xa, const Q4Weights& w, int64_t n0, int64_t n1, float* y) {

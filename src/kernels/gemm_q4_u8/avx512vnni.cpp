@@ -11,6 +11,7 @@
 
 #include "kernels/gemm_q4_u8/gemm_q4_u8_isa.h"
 #include "kernels/gemm_q4_u8/q4_codes.h"
+#include "kernels/gemm_q4_u8/q4_outputs.h"
 #include "kernels/simd/avx512.h"
 
 namespace qz::kernels {
@@ -44,26 +45,6 @@ inline __m512 lane_scales(const uint16_t* row_scales, int64_t g0, const GroupWal
   const __m128i h =
       _mm_maskz_loadu_epi16(static_cast<__mmask8>((1u << present) - 1u), row_scales + g0);
   return _mm512_permutexvar_ps(walk.lane_group, _mm512_castps256_ps512(_mm256_cvtph_ps(h)));
-}
-
-// out[r] = scale·(Σ acc[r] + neg_zero·offsets[r]) for r < R: four outputs at a time share one
-// reduction and one store. Fewer than four go through the same reduction tree (zero vectors
-// fill the rest), so an output's bits do not depend on where a thread's chunk of rows ends.
-template <int R>
-void store_outputs(const __m512 acc[R], float neg_zero, float scale, const float* offsets,
-                   float* out) {
-  if constexpr (R == 4) {
-    const __m128 sums = simd::Avx512::sum4(acc);
-    const __m128 terms = _mm_mul_ps(_mm_set1_ps(neg_zero), _mm_loadu_ps(offsets));
-    _mm_storeu_ps(out, _mm_mul_ps(_mm_set1_ps(scale), _mm_add_ps(sums, terms)));
-  } else {
-    __m512 padded[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
-                        _mm512_setzero_ps()};
-    for (int r = 0; r < R; ++r) padded[r] = acc[r];
-    alignas(16) float sums[4];
-    _mm_store_ps(sums, simd::Avx512::sum4(padded));
-    for (int r = 0; r < R; ++r) out[r] = scale * (sums[r] + neg_zero * offsets[r]);
-  }
 }
 
 // y[i, n .. n+R) for activation row i.
@@ -133,8 +114,8 @@ void q4_rows(const Q4Activations& xa, const Q4Weights& w, const GroupWalk& walk,
     }
     acc[r] = _mm512_sub_ps(acc[r], zterms);
   }
-  store_outputs<R>(acc, -static_cast<float>(x.zero[i]), x.scale[i], w.row_offsets + n,
-                   y + i * w.n + n);
+  store_q4_outputs<simd::Avx512, R>(acc, -static_cast<float>(x.zero[i]), x.scale[i],
+                                    w.row_offsets + n, y + i * w.n + n);
 }
 
 void gemm_q4u8(const Q4Activations& xa, const Q4Weights& w, int64_t n0, int64_t n1, float* y) {
