@@ -18,6 +18,7 @@
 #include "io/quantize_methods.h"
 #include "kernels/weight_format.h"
 #include "report/eval_summary.h"
+#include "report/step_summary.h"
 #include "workflow/compress_model.h"
 #include "workflow/run_recipe.h"
 
@@ -45,10 +46,6 @@ io::RecipeStep step_from_flags(const CompressArgs& a) {
                                io::OptionNames{.as_flags = true});
 }
 
-std::string sci(double x) {
-  return fmt::format("{:.3g}", x);
-}
-
 void print_recipe_result(const workflow::RecipeResult& res) {
   TextTable table({"step", "method", "val acc %", "parameters", "weight bytes", "seconds"});
   for (size_t i = 0; i < res.steps.size(); ++i) {
@@ -58,54 +55,7 @@ void print_recipe_result(const workflow::RecipeResult& res) {
                    fmt::format("{:.1f}", st.seconds)});
   }
   fmt::print("{}\n", table.to_text());
-  for (const auto& st : res.steps) {
-    if (st.details.contains("student_test_accuracy"))
-      fmt::print("distill: student {} parameters (teacher {}): test {:.2f}% with the teacher{}\n",
-                 st.details["student_parameters"].get<int64_t>(),
-                 st.details["teacher_parameters"].get<int64_t>(),
-                 100 * st.details["student_test_accuracy"].get<double>(),
-                 st.details.contains("student_alone_test_accuracy")
-                     ? fmt::format(", {:.2f}% trained alone",
-                                   100 * st.details["student_alone_test_accuracy"].get<double>())
-                     : "");
-    if (st.details.contains("student_test_perplexity"))
-      fmt::print("distill: student test perplexity {:.4f} with the teacher{}\n",
-                 st.details["student_test_perplexity"].get<double>(),
-                 st.details.contains("student_alone_test_perplexity")
-                     ? fmt::format(", {:.4f} trained alone",
-                                   st.details["student_alone_test_perplexity"].get<double>())
-                     : "");
-    if (st.details.contains("groups"))
-      for (const auto& g : st.details["groups"])
-        fmt::print("structured: {} {} -> {} units of {}\n", g["group"].get<std::string>(),
-                   g["units_before"].get<int64_t>(), g["units_after"].get<int64_t>(),
-                   g["unit"].get<int64_t>());
-    if (st.method == "lowrank")
-      for (const auto& l : st.details["layers"])
-        fmt::print("lowrank: {} [{}x{}] rank {} {} (relative error {:.4f})\n",
-                   l["layer"].get<std::string>(), l["out"].get<int64_t>(), l["in"].get<int64_t>(),
-                   l["rank"].get<int64_t>(), l["factored"].get<bool>() ? "factored" : "left dense",
-                   l["relative_error"].get<double>());
-    if (st.method == "gptq") {
-      TextTable gt({"layer", "method", "output MSE gptq", "output MSE rtn", "gptq/rtn", "ms"});
-      for (const auto& l : st.details["layers"]) {
-        const double g = l["output_mse"], r = l["rtn_output_mse"];
-        gt.add_row({l["layer"].get<std::string>(), l["method"].get<std::string>(), sci(g), sci(r),
-                    r > 0 ? fmt::format("{:.3f}", g / r) : "-",
-                    fmt::format("{:.1f}", 1e3 * l["seconds"].get<double>())});
-      }
-      fmt::print("{}\n", gt.to_text());
-    }
-    if (st.details.contains("pattern"))
-      for (const auto& l : st.details["layers"])
-        fmt::print("pruned: {} sparsity {:.3f} ({}){}\n", l["layer"].get<std::string>(),
-                   l["sparsity"].get<double>(), st.details["pattern"].get<std::string>(),
-                   l.contains("output_mse")
-                       ? fmt::format(": output MSE {} (magnitude, no update: {}) in {:.2f}s",
-                                     sci(l["output_mse"]), sci(l["magnitude_output_mse"]),
-                                     l["seconds"].get<double>())
-                       : "");
-  }
+  for (const auto& st : res.steps) fmt::print("{}", report::step_summary(st.report));
   fmt::print("weights: {} bytes -> {} bytes ({:.2f}x smaller)\n", res.base_weight_bytes,
              res.steps.back().weight_bytes,
              static_cast<double>(res.base_weight_bytes) /
@@ -170,13 +120,7 @@ void run_compress(CompressArgs& a) {
   if (!r.data.spec.empty()) data = data::load_dataset(r.data.spec, r.data.options);
   const workflow::CompressResult res = workflow::compress_loaded(file, r, data ? &*data : nullptr);
 
-  TextTable table({"layer", "method", "fp32 bytes", "bytes", "SQNR dB", "max |err|", "mean |err|",
-                   "output MSE"});
-  for (const auto& l : res.layers)
-    table.add_row({l.layer, l.method, std::to_string(l.dense_bytes), std::to_string(l.weight_bytes),
-                   fmt::format("{:.1f}", l.sqnr_db), sci(l.max_abs_error), sci(l.mean_abs_error),
-                   res.evaluated ? sci(l.output_mse) : "-"});
-  fmt::print("{}\n", table.to_text());
+  fmt::print("{}", report::quantized_layers_table(res.layers, res.evaluated));
   fmt::print("file: {} bytes -> {} bytes ({:.2f}x smaller)\n", res.base_bytes, res.out_bytes,
              static_cast<double>(res.base_bytes) / static_cast<double>(res.out_bytes));
   if (res.evaluated) {

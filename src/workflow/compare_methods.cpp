@@ -80,8 +80,7 @@ CompareResult compare_methods(const CompareRequest& request, nn::ModelFile& inpu
     v.weight_bytes = res.steps.back().weight_bytes;
     v.file_bytes = res.out_bytes;
     v.seconds = res.steps.back().seconds;
-    const json& details = res.steps.back().details;
-    v.layers = details.contains("layers") ? static_cast<int64_t>(details["layers"].size()) : 0;
+    v.layers = res.steps.back().report.layer_count();
   }
   out.variants = std::move(variants);
   return out;

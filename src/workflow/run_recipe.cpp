@@ -79,8 +79,9 @@ void forget_compressed_masks(RecipeState& s) {
 // Fine-tunes the current model (masks fixed) at the architecture's training rate unless `lr` is
 // set, learning from the labels and from the input model (distillation, T = 4, α = 0.5): the
 // uncompressed model's soft targets recover more than the labels alone.
-json finetune(RecipeState& s, int64_t epochs, double lr, const std::string& label) {
-  if (epochs <= 0) return json{{"epochs", 0}};
+compress::FinetuneSummary finetune(RecipeState& s, int64_t epochs, double lr,
+                                   const std::string& label) {
+  if (epochs <= 0) return {};
   train::TrainOptions o = train::default_train_options(s.model->arch());
   o.epochs = epochs;
   o.lr = lr > 0 ? lr : o.lr;
@@ -89,10 +90,7 @@ json finetune(RecipeState& s, int64_t epochs, double lr, const std::string& labe
   const train::TrainResult r = train::train_model(
       *s.model, s.data, o, train::distillation_loss(*s.teacher, {}),
       s.masks.empty() ? train::StepHook() : [&s] { reapply_masks(s); });
-  return json{{"epochs", epochs},
-              {"lr", o.lr},
-              {"teacher", "input model"},
-              {"val_accuracy", compact_numbers(r.epochs.back().val_accuracy)}};
+  return {epochs, o.lr, r.epochs.back().val_accuracy};
 }
 
 // What the unstructured and N:M pruning methods share once their configs are read.
@@ -110,19 +108,17 @@ compress::MaskScope mask_scope(const std::string& scope) {
                            : compress::MaskScope::PerLayer;
 }
 
-json prune_unstructured(RecipeState& s, const std::string& method, const UnstructuredPrune& p) {
+compress::PruneStep prune_unstructured(RecipeState& s, const std::string& method,
+                                       const UnstructuredPrune& p) {
   for (const nn::LayerSlot* slot : compress::selected_layers(*s.model, {method, p.exclude}))
     compress::require_dense(*slot, method, "prune before quantizing or factoring");
   const compress::MaskOptions& mo = p.mask;
   compress::LayerMasks masks;
-  std::map<std::string, json> layer_details;
+  std::map<std::string, compress::SparseGptLayerReport> sparsegpt;
   if (p.scores == UnstructuredPrune::Scores::SparseGpt) {
     std::vector<compress::SparseGptLayerReport> reports;
     masks = compress::sparsegpt_model(*s.model, p.sparsegpt, s.calibration, p.exclude, &reports);
-    for (const auto& r : reports)
-      layer_details[r.layer] = {{"output_mse", r.output_mse},
-                                {"magnitude_output_mse", r.magnitude_output_mse},
-                                {"seconds", r.seconds}};
+    for (const auto& r : reports) sparsegpt[r.layer] = r;
   } else {
     const compress::LayerScores scores =
         p.scores == UnstructuredPrune::Scores::Wanda
@@ -130,7 +126,8 @@ json prune_unstructured(RecipeState& s, const std::string& method, const Unstruc
             : compress::magnitude_scores(*s.model, p.exclude);
     masks = compress::select_masks(scores, mo);
   }
-  json layers = json::array();
+  compress::PruneStep step;
+  step.pattern = mo.pattern;
   for (auto& [name, keep] : masks) {
     auto old = s.masks.find(name);
     if (old != s.masks.end()) keep = keep & old->second;
@@ -138,15 +135,13 @@ json prune_unstructured(RecipeState& s, const std::string& method, const Unstruc
     s.masks[name] = keep;
     s.factors[name] = keep.view(w.sizes()).to(w.scalar_type());
     s.patterns[name] = mo.pattern;
-    json l = {{"layer", name}, {"sparsity", 1.0 - keep.to(torch::kFloat64).mean().item<double>()}};
-    if (auto it = layer_details.find(name); it != layer_details.end()) l.update(it->second);
-    layers.push_back(compact_numbers(l));
+    compress::PrunedLayer l{name, 1.0 - keep.to(torch::kFloat64).mean().item<double>(), {}};
+    if (auto it = sparsegpt.find(name); it != sparsegpt.end()) l.sparsegpt = it->second;
+    step.layers.push_back(std::move(l));
   }
   reapply_masks(s);
-  json details = {{"layers", layers}, {"pattern", mo.pattern}};
-  details["finetune"] =
-      finetune(s, p.finetune.finetune_epochs, p.finetune.lr, method + " fine-tune");
-  return details;
+  step.finetune = finetune(s, p.finetune.finetune_epochs, p.finetune.lr, method + " fine-tune");
+  return step;
 }
 
 template <class Config>
@@ -160,21 +155,21 @@ UnstructuredPrune unstructured_prune(const Config& c, compress::MaskOptions mask
   return p;
 }
 
-json prune_magnitude(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport prune_magnitude(RecipeState& s, const io::RecipeStep& step) {
   const auto c = io::config_from_json<io::MagnitudePruneConfig>(step.options);
   compress::MaskOptions mask;
   mask.sparsity = c.sparsity;
   mask.scope = mask_scope(c.scope);
-  return prune_unstructured(s, step.method,
-                            unstructured_prune(c, mask, UnstructuredPrune::Scores::Magnitude));
+  return {prune_unstructured(s, step.method,
+                             unstructured_prune(c, mask, UnstructuredPrune::Scores::Magnitude))};
 }
 
-json prune_nm(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport prune_nm(RecipeState& s, const io::RecipeStep& step) {
   const auto c = io::config_from_json<io::NmPruneConfig>(step.options);
   compress::MaskOptions mask;
   mask.pattern = c.pattern;
-  return prune_unstructured(s, step.method,
-                            unstructured_prune(c, mask, UnstructuredPrune::Scores::Magnitude));
+  return {prune_unstructured(s, step.method,
+                             unstructured_prune(c, mask, UnstructuredPrune::Scores::Magnitude))};
 }
 
 // Wanda's and SparseGPT's unstructured sparsity is per row (their papers' comparison group).
@@ -186,22 +181,22 @@ compress::MaskOptions per_row(double sparsity, const std::string& pattern) {
   return mask;
 }
 
-json prune_wanda(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport prune_wanda(RecipeState& s, const io::RecipeStep& step) {
   const auto c = io::config_from_json<io::WandaConfig>(step.options);
-  return prune_unstructured(
+  return {prune_unstructured(
       s, step.method,
-      unstructured_prune(c, per_row(c.sparsity, c.pattern), UnstructuredPrune::Scores::Wanda));
+      unstructured_prune(c, per_row(c.sparsity, c.pattern), UnstructuredPrune::Scores::Wanda))};
 }
 
-json prune_sparsegpt(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport prune_sparsegpt(RecipeState& s, const io::RecipeStep& step) {
   const auto c = io::config_from_json<io::SparseGptConfig>(step.options);
   UnstructuredPrune p =
       unstructured_prune(c, per_row(c.sparsity, c.pattern), UnstructuredPrune::Scores::SparseGpt);
   p.sparsegpt = {c.sparsity, c.pattern, c.block, c.damp};
-  return prune_unstructured(s, step.method, p);
+  return {prune_unstructured(s, step.method, p)};
 }
 
-json prune_structured(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport prune_structured(RecipeState& s, const io::RecipeStep& step) {
   require_no_masks(s, step.method);
   const auto c = io::config_from_json<io::StructuredPruneConfig>(step.options);
   compress::StructuredOptions so;
@@ -209,18 +204,14 @@ json prune_structured(RecipeState& s, const io::RecipeStep& step) {
   so.norm = static_cast<int>(c.norm);
   so.global = c.global;
   so.exclude = c.exclude;
-  json groups = json::array();
-  for (const auto& g : compress::prune_structured(*s.model, so))
-    groups.push_back({{"group", g.group},
-                      {"units_before", g.units_before},
-                      {"units_after", g.units_after},
-                      {"unit", g.unit}});
-  json details = {{"groups", groups}, {"config", s.model->config()}};
-  details["finetune"] = finetune(s, c.finetune_epochs, c.lr, "structured fine-tune");
-  return details;
+  compress::StructuredPruneStep report;
+  report.groups = compress::prune_structured(*s.model, so);
+  report.config = s.model->config();
+  report.finetune = finetune(s, c.finetune_epochs, c.lr, "structured fine-tune");
+  return {report};
 }
 
-json low_rank(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport low_rank(RecipeState& s, const io::RecipeStep& step) {
   require_no_masks(s, step.method);
   const auto c = io::config_from_json<io::LowRankConfig>(step.options);
   compress::LowRankOptions lo;
@@ -229,19 +220,10 @@ json low_rank(RecipeState& s, const io::RecipeStep& step) {
   lo.ratio = c.ratio;
   lo.activation_aware = c.activation_aware;
   lo.exclude = c.exclude;
-  json layers = json::array();
-  for (const auto& r : compress::factorize_model(*s.model, lo, s.calibration))
-    layers.push_back({{"layer", r.layer},
-                      {"in", r.in},
-                      {"out", r.out},
-                      {"rank", r.rank},
-                      {"factored", r.factored},
-                      {"relative_error", compact_numbers(r.relative_error)},
-                      {"params_before", r.params_before},
-                      {"params_after", r.params_after}});
-  json details = {{"layers", layers}};
-  details["finetune"] = finetune(s, c.finetune_epochs, c.lr, "low-rank fine-tune");
-  return details;
+  compress::LowRankStep report;
+  report.layers = compress::factorize_model(*s.model, lo, s.calibration);
+  report.finetune = finetune(s, c.finetune_epochs, c.lr, "low-rank fine-tune");
+  return {report};
 }
 
 // `config` with its layer widths (MLP/CNN hidden sizes and channels, a transformer's d_model
@@ -285,7 +267,15 @@ json default_student(const json& teacher_config, int64_t teacher_parameters) {
 
 namespace {
 
-json distill(RecipeState& s, const io::RecipeStep& step) {
+// A language model's distillation targets the whole next-token distribution: perplexity
+// shows what it buys where top-1 accuracy may not.
+compress::StudentResult student_result(const eval::EvalResult& r) {
+  compress::StudentResult out{r.accuracy, {}};
+  if (r.language_model) out.perplexity = r.perplexity;
+  return out;
+}
+
+compress::StepReport distill(RecipeState& s, const io::RecipeStep& step) {
   require_no_masks(s, step.method);
   const auto c = io::config_from_json<io::DistillConfig>(step.options);
   const std::string arch = s.model->arch();
@@ -304,41 +294,34 @@ json distill(RecipeState& s, const io::RecipeStep& step) {
     torch::manual_seed(s.seed);
     return nn::make_model(config, "recipe distill 'student'");
   };
-  json details;
-  details["teacher_parameters"] = s.model->parameter_count();
+  compress::DistillStep report;
+  report.teacher_parameters = s.model->parameter_count();
   // A transfer set: the students learn from the first N training samples only (the teacher was
   // trained on all), the setting where a teacher's soft targets carry what the labels cannot.
   data::Dataset transfer = s.data;
   const int64_t samples = c.transfer_samples;
   if (samples > 0 && samples < transfer.train.size()) {
     transfer.train = transfer.train.head(samples);
-    details["transfer_samples"] = samples;
+    report.transfer_samples = samples;
   }
   if (c.baseline) {
     // The same student, same seed and schedule, without a teacher: what distillation adds.
     nn::ModelPtr alone = make_student();
     to.label = "student alone";
     train::train_model(*alone, transfer, to);
-    const eval::EvalResult r = eval::evaluate(*alone, s.data, "test");
-    details["student_alone_test_accuracy"] = compact_numbers(r.accuracy);
-    if (r.language_model) details["student_alone_test_perplexity"] = compact_numbers(r.perplexity);
+    report.alone = student_result(eval::evaluate(*alone, s.data, "test"));
   }
   nn::ModelPtr student = make_student();
   to.label = "distil";
   train::train_model(*student, transfer, to, train::distillation_loss(*s.model, d));
-  details["student_parameters"] = student->parameter_count();
-  const eval::EvalResult distilled = eval::evaluate(*student, s.data, "test");
-  details["student_test_accuracy"] = compact_numbers(distilled.accuracy);
-  // A language model's distillation targets the whole next-token distribution: perplexity
-  // shows what it buys where top-1 accuracy may not.
-  if (distilled.language_model)
-    details["student_test_perplexity"] = compact_numbers(distilled.perplexity);
-  details["student_config"] = config;
+  report.student_parameters = student->parameter_count();
+  report.distilled = student_result(eval::evaluate(*student, s.data, "test"));
+  report.student_config = config;
   s.model = student;
-  return details;
+  return {report};
 }
 
-json qat(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport qat(RecipeState& s, const io::RecipeStep& step) {
   const auto c = io::config_from_json<io::QatConfig>(step.options);
   compress::QatPlan plan;
   plan.method = c.quant;
@@ -346,9 +329,9 @@ json qat(RecipeState& s, const io::RecipeStep& step) {
   plan.symmetric = c.symmetric;
   plan.exclude = c.exclude;
   compress::insert_fake_quant(*s.model, plan);
-  json details;
+  compress::QatStep report;
   try {
-    details["finetune"] = finetune(s, c.epochs, c.lr, "qat " + plan.method);
+    report.finetune = finetune(s, c.epochs, c.lr, "qat " + plan.method);
   } catch (...) {
     compress::remove_fake_quant(*s.model);
     throw;
@@ -361,21 +344,19 @@ json qat(RecipeState& s, const io::RecipeStep& step) {
   qp.exclude = plan.exclude;
   compress::quantize_model(*s.model, qp, s.calibration);
   forget_compressed_masks(s);
-  details["converted_to"] = qp.to_json();
-  return details;
+  report.converted_to = qp;
+  return {report};
 }
 
-json quantize(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport quantize(RecipeState& s, const io::RecipeStep& step) {
   const compress::QuantizePlan plan = compress::quantize_plan(step);
   reapply_masks(s);
-  json layers = json::array();
-  for (const auto& l : compress::quantize_model(*s.model, plan, s.calibration))
-    layers.push_back(compact_numbers(l.to_json()));
+  compress::QuantizeStep report{compress::quantize_model(*s.model, plan, s.calibration)};
   forget_compressed_masks(s);
-  return {{"layers", layers}};
+  return {report};
 }
 
-json gptq(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport gptq(RecipeState& s, const io::RecipeStep& step) {
   const auto c = io::config_from_json<io::GptqConfig>(step.options);
   compress::GptqOptions go;
   go.bits = static_cast<int>(c.bits);
@@ -385,111 +366,86 @@ json gptq(RecipeState& s, const io::RecipeStep& step) {
   go.damp = c.damp;
   go.block = c.block;
   reapply_masks(s);
-  json layers = json::array();
-  for (const auto& r : compress::gptq_model(*s.model, go, s.calibration, c.exclude)) {
-    json l = r.report.to_json();
-    l["rtn_output_mse"] = r.rtn_output_mse;
-    l["damping"] = r.damping;
-    l["seconds"] = r.seconds;
-    layers.push_back(compact_numbers(l));
-  }
+  compress::GptqStep report{compress::gptq_model(*s.model, go, s.calibration, c.exclude)};
   forget_compressed_masks(s);
-  return {{"layers", layers}};
+  return {report};
 }
 
 // Round to nearest on GPTQ's grids: GPTQ's baseline.
-json rtn(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport rtn(RecipeState& s, const io::RecipeStep& step) {
   const auto c = io::config_from_json<io::RtnConfig>(step.options);
   compress::GptqOptions go;
   go.bits = static_cast<int>(c.bits);
   go.group = c.group;
   go.symmetric = c.symmetric;
   reapply_masks(s);
-  json layers = json::array();
-  for (const auto& r : compress::rtn_model(*s.model, go, c.exclude))
-    layers.push_back(compact_numbers(r.to_json()));
+  compress::QuantizeStep report{compress::rtn_model(*s.model, go, c.exclude)};
   forget_compressed_masks(s);
-  return {{"layers", layers}};
+  return {report};
 }
 
-json awq(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport awq(RecipeState& s, const io::RecipeStep& step) {
   const auto c = io::config_from_json<io::AwqConfig>(step.options);
   compress::AwqOptions ao;
   ao.bits = static_cast<int>(c.bits);
   ao.group = c.group;
   ao.clip = c.clip;
   reapply_masks(s);
-  const compress::AwqReport r = compress::awq_model(*s.model, ao, s.calibration, c.exclude);
+  compress::AwqStep report{compress::awq_model(*s.model, ao, s.calibration, c.exclude)};
   forget_compressed_masks(s);
-  json alphas = json::object(), layers = json::array();
-  for (const auto& [source, alpha] : r.alphas) alphas[source] = alpha;
-  for (const auto& l : r.layers) layers.push_back(compact_numbers(l.to_json()));
-  return {{"alphas", compact_numbers(alphas)}, {"layers", layers}};
+  return {report};
 }
 
 // HQQ: calibration-free; the layers' Lp error against unoptimised zero points is recorded.
-json hqq(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport hqq(RecipeState& s, const io::RecipeStep& step) {
   const auto c = io::config_from_json<io::HqqConfig>(step.options);
   compress::HqqOptions ho;
   ho.bits = static_cast<int>(c.bits);
   ho.group = c.group;
   ho.iterations = static_cast<int>(c.iterations);
   reapply_masks(s);
-  std::vector<double> gains;
-  const auto reports = compress::hqq_model(*s.model, ho, c.exclude, &gains);
+  compress::HqqStep report;
+  report.layers = compress::hqq_model(*s.model, ho, c.exclude, &report.lp_gain);
   forget_compressed_masks(s);
-  json layers = json::array();
-  for (size_t i = 0; i < reports.size(); ++i) {
-    json l = reports[i].to_json();
-    l["lp_error_vs_initial_zero"] = gains[i];
-    layers.push_back(compact_numbers(l));
-  }
-  return {{"layers", layers}};
+  return {report};
 }
 
 // SmoothQuant: migrate activation outliers into the weights, then int8 weights and per-token
 // int8 activations (int8-dynamic).
-json smoothquant(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport smoothquant(RecipeState& s, const io::RecipeStep& step) {
   const auto c = io::config_from_json<io::SmoothQuantConfig>(step.options);
   reapply_masks(s);
-  json smoothing = json::array();
-  for (const auto& r : compress::smooth_model(*s.model, c.alpha, s.calibration, c.exclude))
-    smoothing.push_back(compact_numbers(json{{"source", r.source},
-                                             {"max_scale", r.max_scale},
-                                             {"min_scale", r.min_scale},
-                                             {"act_range_before", r.act_range_before},
-                                             {"act_range_after", r.act_range_after}}));
+  compress::SmoothQuantStep report;
+  report.smoothing = compress::smooth_model(*s.model, c.alpha, s.calibration, c.exclude);
   compress::QuantizePlan plan;
   plan.method = "int8-dynamic";
   plan.exclude = c.exclude;
-  json layers = json::array();
-  for (const auto& l : compress::quantize_model(*s.model, plan, s.calibration))
-    layers.push_back(compact_numbers(l.to_json()));
+  report.layers = compress::quantize_model(*s.model, plan, s.calibration);
   forget_compressed_masks(s);
-  return {{"smoothing", smoothing}, {"layers", layers}};
+  return {report};
 }
 
 // Folds BatchNorm into the convs before it (eval mode): the CNN's conv → BN → ReLU stages
 // become one conv with ReLU in its epilogue, with outputs equal within 1e-5.
-json fuse(RecipeState& s) {
-  json folded = json::array();
+compress::FuseStep fuse(RecipeState& s) {
+  compress::FuseStep report;
   if (const auto* cnn = dynamic_cast<const nn::Cnn*>(s.model.get()))
     for (size_t i = 0; i < cnn->norms().size(); ++i)
-      folded.push_back(fmt::format("bn{} into conv{}", i + 1, i + 1));
+      report.folded.push_back(fmt::format("bn{} into conv{}", i + 1, i + 1));
   if (auto model = nn::fold_batch_norms(*s.model)) s.model = model;
-  return {{"folded", folded}};
+  return report;
 }
 
-json fuse_step(RecipeState& s, const io::RecipeStep&) {
-  return fuse(s);
+compress::StepReport fuse_step(RecipeState& s, const io::RecipeStep&) {
+  return {fuse(s)};
 }
 
-json finetune_step(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport finetune_step(RecipeState& s, const io::RecipeStep& step) {
   const auto c = io::config_from_json<io::FinetuneConfig>(step.options);
-  return {{"finetune", finetune(s, c.epochs, c.lr, "fine-tune")}};
+  return {compress::FinetuneStep{finetune(s, c.epochs, c.lr, "fine-tune")}};
 }
 
-using StepRunner = json (*)(RecipeState&, const io::RecipeStep&);
+using StepRunner = compress::StepReport (*)(RecipeState&, const io::RecipeStep&);
 
 // The runner of every registered method (io/method_registry.h); post-training methods share
 // the quantize pass.
@@ -521,20 +477,20 @@ const std::map<std::string, StepRunner>& step_runners() {
 
 // Steps that compress weights in place fold BatchNorm first, so the folded weights are what
 // gets quantized (and the norm's pass disappears from the compressed model).
-json run_step(RecipeState& s, const io::RecipeStep& step) {
+compress::StepReport run_step(RecipeState& s, const io::RecipeStep& step) {
   const io::MethodSpec* spec = io::find_method_spec(step.method);
   const auto runner = step_runners().find(step.method);
   QZ_ASSERT(spec != nullptr && runner != step_runners().end(), "no runner for method '{}'",
             step.method);
-  json fused;
+  std::optional<compress::FuseStep> fused;
   if (spec->traits.folds_norms_first && nn::has_foldable_norms(*s.model)) fused = fuse(s);
-  json details = runner->second(s, step);
-  if (!fused.is_null()) details["fused_first"] = fused;
-  return details;
+  compress::StepReport report = runner->second(s, step);
+  report.fused_first = std::move(fused);
+  return report;
 }
 
-// `details` without its "seconds" fields: timings are printed, never stored, so the same run
-// writes the same file.
+// A step report's JSON without its "seconds" fields: timings are printed, never stored, so the
+// same run writes the same file.
 json without_timings(json details) {
   if (details.is_object()) {
     details.erase("seconds");
@@ -593,7 +549,7 @@ RecipeResult run_recipe(nn::ModelFile& file, const RecipeRequest& request,
     const auto start = std::chrono::steady_clock::now();
     StepOutcome out;
     out.method = step.method;
-    out.details = run_step(s, step);
+    out.report = run_step(s, step);
     s.model->eval();
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     out.val_accuracy = train::split_accuracy(*s.model, data.val, data.has_answers);
@@ -603,7 +559,7 @@ RecipeResult run_recipe(nn::ModelFile& file, const RecipeRequest& request,
                             {"val_accuracy", compact_numbers(out.val_accuracy)},
                             {"parameters", out.parameters},
                             {"weight_bytes", out.weight_bytes},
-                            {"details", without_timings(out.details)}});
+                            {"details", compact_numbers(without_timings(out.report.to_json()))}});
     result.steps.push_back(std::move(out));
   }
   const json packed = pack_pruned_layers(s);

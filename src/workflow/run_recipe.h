@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "compress/step_report.h"
 #include "eval/evaluate.h"
 #include "io/recipe.h"
 #include "nn/model_file.h"
@@ -35,7 +36,7 @@ struct RecipeRequest {
 
 struct StepOutcome {
   std::string method;
-  nlohmann::json details;  // the step's own report (layers, groups, baseline student, …)
+  compress::StepReport report;  // the step's own figures (layers, groups, students, …)
   double val_accuracy = 0;
   int64_t parameters = 0;    // dense-equivalent parameter count after the step
   int64_t weight_bytes = 0;  // stored bytes of every compressible layer's weights

@@ -1,6 +1,6 @@
 // The recipe runner's dispatch is the registry: every registered method has a runner, and a
 // one-step recipe of each method with its defaults runs on a small trained model and saves a
-// file that reloads with the steps in its provenance.
+// file that reloads with the steps in its provenance and the step's typed report in its metrics.
 #include "workflow/run_recipe.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 #include "data/dataset.h"
 #include "io/method_registry.h"
 #include "nn/model_file.h"
+#include "report/step_summary.h"
 #include "workflow/build_model.h"
 
 namespace qz::workflow {
@@ -56,6 +57,17 @@ TEST(RunRecipe, EveryRegisteredMethodRunsOnATrainedCnnAndReloads) {
     EXPECT_GT(res.compressed.accuracy, 0.0) << m.name;
     const nn::ModelFile reloaded = nn::load_model(r.out_path);
     EXPECT_EQ(reloaded.provenance.at("recipe"), io::recipe_json(r.steps)) << m.name;
+    // The typed report is what the file stores and what the CLI prints, layer by layer.
+    const compress::StepReport& report = res.steps[0].report;
+    const nlohmann::json stored = reloaded.metrics.at("steps").at(0).at("details");
+    EXPECT_EQ(stored.contains("layers") ? static_cast<int64_t>(stored["layers"].size()) : 0,
+              report.layer_count())
+        << m.name;
+    const std::string summary = report::step_summary(report);
+    EXPECT_FALSE(summary.empty()) << m.name;
+    for (const auto& layer : stored.value("layers", nlohmann::json::array()))
+      EXPECT_NE(summary.find(layer.at("layer").get<std::string>()), std::string::npos)
+          << m.name << ": " << summary;
   }
   fs::remove_all(dir);
 }
