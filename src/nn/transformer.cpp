@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "core/error.h"
+#include "kernels/attention/int8_kv_attention.h"
 #include "nn/dense_layers.h"
 
 namespace qz::nn {
@@ -49,19 +50,25 @@ torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& co
   const auto qh = apply_rope(split(q->forward(h)), cos, sin);
   torch::Tensor kh = apply_rope(split(k->forward(h)), cos, sin);
   torch::Tensor vh = split(v->forward(h));
-  if (cache != nullptr) {  // append, then attend over everything cached so far
-    cache->write(start, kh, vh);
-    std::tie(kh, vh) = cache->read(start + time);
-  } else if (simulate_int8_kv) {
-    kh = int8_kv_round_trip(kh);
-    vh = int8_kv_round_trip(vh);
+  if (cache != nullptr) cache->write(start, kh, vh);  // append, then attend over all so far
+  torch::Tensor attn;
+  if (cache != nullptr && cache->int8() && time == 1) {
+    attn = cache->attend(qh, start + 1, 1.0f / std::sqrt(static_cast<float>(head_dim)));
+  } else {
+    if (cache != nullptr) {
+      std::tie(kh, vh) = cache->read(start + time);
+    } else if (simulate_int8_kv) {
+      kh = int8_kv_round_trip(kh);
+      vh = int8_kv_round_trip(vh);
+    }
+    auto scores =
+        torch::matmul(qh, kh.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim));
+    if (time > 1) {  // query i (position start + i) sees keys up to start + i
+      const auto causal = torch::ones({time, start + time}, torch::kBool).triu(start + 1);
+      scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
+    }
+    attn = torch::matmul(torch::softmax(scores, -1), vh);
   }
-  auto scores = torch::matmul(qh, kh.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim));
-  if (time > 1) {  // query i (position start + i) sees keys up to start + i
-    const auto causal = torch::ones({time, start + time}, torch::kBool).triu(start + 1);
-    scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
-  }
-  const auto attn = torch::matmul(torch::softmax(scores, -1), vh);
   const torch::Tensor x1 = x + o->forward(attn.transpose(1, 2).reshape({batch, time, width}));
   const torch::Tensor m = mlp_norm->forward(x1);
   return x1 + down->forward(gate->forward(m) * up->forward(m));  // SiLU in gate's epilogue
@@ -154,12 +161,33 @@ void LayerKvCache::write(int64_t start, const torch::Tensor& kh, const torch::Te
     values.narrow(2, start, time).copy_(vh);
     return;
   }
-  const auto [kc, ks] = int8_kv_codes(kh);
-  const auto [vc, vs] = int8_kv_codes(vh);
-  keys.narrow(2, start, time).copy_(kc);
-  key_scales.narrow(2, start, time).copy_(ks);
-  values.narrow(2, start, time).copy_(vc);
-  value_scales.narrow(2, start, time).copy_(vs);
+  // Our quantizer, straight into the cache: the formula of int8_kv_codes without its eight
+  // LibTorch ops and temporaries per step.
+  const int64_t capacity = keys.size(2), hd = keys.size(3);
+  const int64_t heads = keys.size(0) * keys.size(1);
+  for (const auto& [src, codes, scales] :
+       {std::tie(kh, keys, key_scales), std::tie(vh, values, value_scales)}) {
+    const auto x = src.to(torch::kFloat32).contiguous();
+    for (int64_t h = 0; h < heads; ++h)
+      kernels::int8_kv_quantize(x.data_ptr<float>() + h * time * hd, time, hd,
+                                codes.data_ptr<int8_t>() + (h * capacity + start) * hd,
+                                scales.data_ptr<float>() + h * capacity + start);
+  }
+}
+
+torch::Tensor LayerKvCache::attend(const torch::Tensor& qh, int64_t length, float scale) const {
+  QZ_ASSERT(int8() && qh.size(2) == 1, "fused cache attention takes one int8-cached position");
+  const auto q = qh.to(torch::kFloat32).contiguous();
+  auto out = torch::empty_like(q);
+  const kernels::Int8KvView view{keys.data_ptr<int8_t>(),
+                                 key_scales.data_ptr<float>(),
+                                 values.data_ptr<int8_t>(),
+                                 value_scales.data_ptr<float>(),
+                                 keys.size(0) * keys.size(1),
+                                 keys.size(2),
+                                 keys.size(3)};
+  kernels::int8_kv_attention(q.data_ptr<float>(), view, length, scale, out.data_ptr<float>());
+  return out;
 }
 
 std::pair<torch::Tensor, torch::Tensor> LayerKvCache::read(int64_t length) const {

@@ -43,6 +43,11 @@ struct LayerKvCache {
   void write(int64_t start, const torch::Tensor& kh, const torch::Tensor& vh);
   // Keys and values of positions [0, length) as F32.
   std::pair<torch::Tensor, torch::Tensor> read(int64_t length) const;
+  bool int8() const { return key_scales.defined(); }
+  // Int8 only: one query position per head, qh [B, heads, 1, head_dim], attending over
+  // positions [0, length) by the fused kernel (kernels/attention/int8_kv_attention.h), which
+  // reads the codes in place instead of dequantizing the whole cache every step.
+  torch::Tensor attend(const torch::Tensor& qh, int64_t length, float scale) const;
 };
 
 // The cache of every block, with the number of positions already decoded.

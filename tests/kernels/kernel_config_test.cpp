@@ -20,6 +20,8 @@ TEST(KernelConfig, EveryVectorLevelHasAKernelForEveryPair) {
     EXPECT_NE(c.u8_quantizers.fixed, &quantize_fixed_u8_ref) << isa_name(isa);
     // VNNI panels only where vpdpbusd reads them (kernels/gemm_u8s8/vnni_packed_weights.h).
     EXPECT_EQ(c.u8_x_s8_packed != nullptr, isa == Isa::Avx512) << isa_name(isa);
+    // The int8-cache attention has x86 kernels; NEON runs its reference.
+    EXPECT_EQ(c.f32_x_int8_kv != nullptr, isa == Isa::Avx2 || isa == Isa::Avx512) << isa_name(isa);
   }
 }
 
@@ -30,6 +32,7 @@ TEST(KernelConfig, TheReferenceLevelRunsEveryFamilysReference) {
   EXPECT_EQ(c.u8_x_s8, nullptr);
   EXPECT_EQ(c.u8_x_s8_packed, nullptr);
   EXPECT_EQ(c.u8_x_q4, nullptr);
+  EXPECT_EQ(c.f32_x_int8_kv, nullptr);
   EXPECT_EQ(c.u8_quantizers.rows, &quantize_rows_u8_ref);
   EXPECT_EQ(c.u8_quantizers.fixed, &quantize_fixed_u8_ref);
 }

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "io/model_config.h"
+#include "kernels/attention/int8_kv_attention.h"
 #include "nn/make_model.h"
 #include "workflow/generate.h"
 
@@ -63,6 +64,19 @@ TEST(KvCache, Int8CacheEqualsItsSimulationAndCostsLittle) {
   const int64_t layers = model->config()["n_layers"], d = model->config()["d_model"];
   const int64_t heads = model->config()["n_heads"];
   EXPECT_EQ(cache.bytes(), 2 * layers * 2 * 20 * (d + 4 * heads));
+}
+
+// The cache's quantizer (kernels/attention) and the no-cache simulation's LibTorch formula
+// store the same codes and scales.
+TEST(KvCache, CacheQuantizerEqualsTheSimulationBitForBit) {
+  torch::manual_seed(4);
+  auto t = torch::randn({2, 3, 5, 32}) * 3;
+  t.index_put_({1, 2, 4}, torch::zeros({32}));
+  auto codes = torch::empty(t.sizes(), torch::kInt8);
+  auto scales = torch::empty({2, 3, 5, 1});
+  kernels::int8_kv_quantize(t.data_ptr<float>(), 30, 32, codes.data_ptr<int8_t>(),
+                            scales.data_ptr<float>());
+  EXPECT_TRUE((codes.to(torch::kFloat32) * scales).equal(nn::int8_kv_round_trip(t)));
 }
 
 TEST(KvCache, Int8RoundTripKeepsEachVectorWithinHalfAStep) {
