@@ -4,7 +4,10 @@ provider's median time with GFLOP/s, weight GB/s and speed ratios against the be
 (the faster of torch:fp32 and blas:fp32) and LibTorch's int8 dynamic linear; then checks the
 kernels issue's targets. qz_kernel_bench's cases (kernel/...) come as one table of every kernel
 at every ISA level side by side, with each level's speed-up over the scalar reference.
-Usage: python3 bench/ratios.py bench.json [--markdown OUT.md]"""
+With --llama, llama.cpp's test-quantize-perf output (bench/llama_cpp_quantize_perf.sh) at the
+same ISA level: its q8_0 and q4_0 vec_dot beside our int8 and W4A8 matrix-vector products, in
+nanoseconds per weight value, and the targets that ours be at least as fast.
+Usage: python3 bench/ratios.py bench.json [--llama llama_avx2.txt] [--markdown OUT.md]"""
 import json
 import re
 import sys
@@ -46,6 +49,60 @@ def load(path):
             entries.sort(key=lambda e: e["ms"])
             medians[key] = entries[len(entries) // 2]
     return doc.get("context", {}), medians
+
+
+LLAMA_TYPE = re.compile(r"^(\w+)$")
+LLAMA_SIZE = re.compile(r"^\s+(\d+) values")
+LLAMA_F32 = re.compile(r"^\s+float32 throughput\s*:\s*([\d.]+) GB/s")
+# Our M = 1 cases each llama.cpp size stands beside: weights in cache at its L3 size, streamed
+# from memory at its memory size.
+LLAMA_SIZES = {"hot": 655360, "cold": 65536000}
+LLAMA_PEERS = {"int8-dynamic": "q8_0", "int4-dynamic-g128": "q4_0"}
+
+
+def load_llama(path):
+    """test-quantize-perf's output -> {(type, values): ns per value of vec_dot_q}, from its
+    float32 throughput (4 bytes a value, averaged over the timed calls). Its vec_dot reads two
+    quantized vectors of that length; our matrix-vector product reads one weight matrix."""
+    out, typ, op, size = {}, None, None, None
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if LLAMA_TYPE.match(line):
+                typ = line
+            elif line.strip() in ("quantize_row_q_reference", "quantize_row_q", "dequantize_row_q",
+                                  "quantize_row_q_dot", "vec_dot_q"):
+                op = line.strip()
+            elif LLAMA_SIZE.match(line):
+                size = int(LLAMA_SIZE.match(line).group(1))
+            elif LLAMA_F32.match(line) and op == "vec_dot_q" and typ and size:
+                gbs = float(LLAMA_F32.match(line).group(1))
+                if gbs > 0:
+                    out[(typ, size)] = 4 / (gbs * 2**30) * 1e9
+    if not out:
+        raise ValueError("no vec_dot_q figures (is it test-quantize-perf's output?)")
+    return out
+
+
+def ns_per_value(e, n, k):
+    return e["ms"] * 1e6 / (n * k)
+
+
+def llama_table(cases, llama):
+    """Our one-thread M = 1 int8 and W4A8 products beside llama.cpp's vec_dot."""
+    lines = ["| ours | N×K | cache | ours ns/value | llama.cpp | values | llama.cpp ns/value "
+             "| ours vs llama.cpp |", "|---|---|---|---:|---|---:|---:|---:|"]
+    for (threads, n, k, m, cache), providers in sorted(cases.items()):
+        if threads != 1 or m != 1 or cache not in LLAMA_SIZES:
+            continue
+        for ours, peer in LLAMA_PEERS.items():
+            e, theirs = providers.get(f"ours:{ours}"), llama.get((peer, LLAMA_SIZES[cache]))
+            if not e or theirs is None:
+                continue
+            mine = ns_per_value(e, n, k)
+            lines.append(f"| {ours} | {n}×{k} | {cache} | {mine:.4f} | {peer} vec_dot | "
+                         f"{LLAMA_SIZES[cache]} | {theirs:.4f} | {theirs / mine:.2f}x |")
+    return lines
 
 
 def group_cases(medians):
@@ -130,7 +187,7 @@ def tables(context, cases):
     return lines
 
 
-def targets(context, cases):
+def targets(context, cases, llama=None):
     """The kernels issue's targets, each as (description, measured, goal)."""
     checks = []
     bandwidth = float(context.get("memory_read_gbs", "0") or 0)
@@ -150,6 +207,11 @@ def targets(context, cases):
                 if e:
                     checks.append((f"int8 weight traffic / memory bandwidth, {where}",
                                    e["weight_Bps"] / 1e9 / bandwidth, 0.7))
+        if llama and (n, k, m, threads) == (4096, 4096, 1, 1) and cache in LLAMA_SIZES:
+            for name, peer in LLAMA_PEERS.items():
+                e, theirs = providers.get(f"ours:{name}"), llama.get((peer, LLAMA_SIZES[cache]))
+                got = theirs / ns_per_value(e, n, k) if e and theirs else None
+                checks.append((f"{name} vs llama.cpp {peer} vec_dot, {where}", got, 1.0))
         if m in (32, 128):
             checks.append((f"int8 vs FP32, {where}", ratio(fp32, ours("int8-dynamic")), 1.5))
             checks.append((f"int8 vs onednn, {where}", ratio(onednn, ours("int8-dynamic")), 2.0))
@@ -192,10 +254,22 @@ def main(argv):
     except (OSError, ValueError, KeyError) as e:
         print(f"ratios.py: {argv[1]}: {e}", file=sys.stderr)
         return 2
+    llama = None
+    if "--llama" in argv:
+        path = argv[argv.index("--llama") + 1] if argv.index("--llama") + 1 < len(argv) else ""
+        try:
+            llama = load_llama(path)
+        except (OSError, ValueError) as e:
+            print(f"ratios.py: --llama {path}: {e}", file=sys.stderr)
+            return 2
     cases = group_cases(medians)
     sections = isa_table(context, medians)
     if cases:
-        sections += (tables(context, cases) + ["## Targets", ""] + targets(context, cases) +
+        sections += tables(context, cases)
+        if llama:
+            sections += ["## Beside llama.cpp (one thread, M = 1)", ""] + llama_table(cases, llama)
+            sections += [""]
+        sections += (["## Targets", ""] + targets(context, cases, llama) +
                      ["", "## Ceilings", ""] + ceilings(context, cases))
     text = "\n".join(sections) + "\n"
     if "--markdown" in argv:
