@@ -42,8 +42,12 @@ build_variant() {
   local name=$1
   shift
   local dir=$work/ggml-$name
-  cmake -S "$src/ggml" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
-    -DGGML_BUILD_TESTS=OFF -DGGML_BUILD_EXAMPLES=OFF -DGGML_OPENMP=OFF "$@" >"$dir.cmake.log" 2>&1 ||
+  # llama.cpp's top level (its ggml/ folder does not configure on its own), nothing but the
+  # libraries enabled.
+  cmake -S "$src" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
+    -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF \
+    -DLLAMA_BUILD_SERVER=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF -DGGML_OPENMP=OFF \
+    -DGGML_CCACHE=OFF "$@" >"$dir.cmake.log" 2>&1 ||
     fail "cmake of ggml ($name) failed: see $dir.cmake.log"
   ninja -C "$dir" ggml-base ggml-cpu >"$dir.build.log" 2>&1 ||
     fail "build of ggml ($name) failed: see $dir.build.log"

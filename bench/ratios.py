@@ -215,6 +215,9 @@ def targets(context, cases, llama=None):
         if m in (32, 128):
             checks.append((f"int8 vs FP32, {where}", ratio(fp32, ours("int8-dynamic")), 1.5))
             checks.append((f"int8 vs onednn, {where}", ratio(onednn, ours("int8-dynamic")), 2.0))
+            # Issue 21's floor for the integer GEMM (the 2x above is an older, stretch target).
+            checks.append((f"int8 GEMM at least onednn, {where}",
+                           ratio(onednn, ours("int8-dynamic")), 1.0))
             for f in ("fp16", "bf16"):
                 checks.append((f"{f} vs FP32, {where}", ratio(fp32, ours(f)), 1.0))
     lines = ["| target | measured | goal | |", "|---|---:|---:|---|"]

@@ -23,4 +23,33 @@ for provider in $providers; do
   fi
 done
 grep -q "^## Targets" "$dir/b.md" || { echo "FAIL: no targets section"; exit 1; }
-echo "ok   bench smoke: every provider measured at M=1 and M=8, ratios computed"
+# --llama: test-quantize-perf's output format (bench/llama_cpp_quantize_perf.sh), here with a
+# made-up throughput of 4 GB/s of float32, i.e. 4 / (4 * 2^30) s = 0.9313 ns per value.
+cat >"$dir/llama.txt" <<'TXT'
+q4_0
+  vec_dot_q
+    655360 values (2.50 MB)
+      min cycles/32 vals   :      3.06
+      avg cycles/32 vals   :      3.19
+      float32 throughput   :      4.00 GB/s
+      quantized throughput :      0.56 GB/s
+
+q8_0
+  vec_dot_q
+    655360 values (2.50 MB)
+      float32 throughput   :      4.00 GB/s
+      quantized throughput :      1.06 GB/s
+TXT
+python3 "$RATIOS" "$dir/b.json" --llama "$dir/llama.txt" --markdown "$dir/l.md" >/dev/null
+for pair in "int8-dynamic q8_0" "int4-dynamic-g128 q4_0"; do
+  set -- $pair
+  grep -qE "^\| $1 \| 3072×768 \| hot \| [0-9.]+ \| $2 vec_dot \| 655360 \| 0\.9313 \| [0-9.]+x \|$" "$dir/l.md" ||
+    { echo "FAIL: no llama.cpp row for $1 beside $2"; cat "$dir/l.md"; exit 1; }
+done
+echo "not test-quantize-perf output" >"$dir/bad.txt"
+if python3 "$RATIOS" "$dir/b.json" --llama "$dir/bad.txt" >/dev/null 2>"$dir/err"; then
+  echo "FAIL: a --llama file without figures was accepted"; exit 1
+fi
+grep -q "^ratios.py: --llama .*bad.txt: no vec_dot_q figures" "$dir/err" ||
+  { echo "FAIL: unclear error: $(cat "$dir/err")"; exit 1; }
+echo "ok   bench smoke: every provider measured at M=1 and M=8, ratios computed, llama.cpp rows"
