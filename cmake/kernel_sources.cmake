@@ -3,7 +3,7 @@
 # and picks its kernels at run time (kernels/isa.h). Shared by the main build, tests/sanitize
 # and tests/arm64, so the three can never disagree on a file's flags.
 #
-#   x86-64   */avx2.cpp      AVX2 + FMA + F16C
+#   x86-64   */avx2*.cpp     AVX2 + FMA + F16C
 #            */avx512*.cpp   AVX-512 F/BW/VL/DQ + VNNI
 #   AArch64  */neon.cpp      ARMv8-A Advanced SIMD (every AArch64 CPU has it)
 #            */neon_dot*.cpp ARMv8.2-A with the dot-product extension (sdot/udot)
@@ -13,7 +13,7 @@
 # 105593, fixed in GCC 13), so that warning is off there.
 function(qz_kernel_sources out root)
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${root}/src/kernels/*.cpp)
-  file(GLOB_RECURSE avx2 CONFIGURE_DEPENDS ${root}/src/kernels/*/avx2.cpp)
+  file(GLOB_RECURSE avx2 CONFIGURE_DEPENDS ${root}/src/kernels/*/avx2*.cpp)
   file(GLOB_RECURSE avx512 CONFIGURE_DEPENDS ${root}/src/kernels/*/avx512*.cpp)
   file(GLOB_RECURSE neon CONFIGURE_DEPENDS ${root}/src/kernels/*/neon*.cpp)
   file(GLOB_RECURSE neon_dot CONFIGURE_DEPENDS ${root}/src/kernels/*/neon_dot*.cpp)

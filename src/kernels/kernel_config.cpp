@@ -17,6 +17,7 @@ KernelConfig fill(Isa isa) {
       c.f32_x_bitmask = f32_bitmask_f32_matmul__avx2();
       c.u8_quantizers = u8_quantizers__avx2();
       c.u8_x_s8 = u8_s8_f32_gemm__avx2();
+      c.u8_x_s8_packed = u8_s8_f32_packed_gemm__avx2();
       c.u8_x_q4 = q4_u8_f32_gemm__avx2();
       c.f32_x_int8_kv = f32_int8kv_f32_attention__avx2();
       break;

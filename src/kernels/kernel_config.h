@@ -27,7 +27,7 @@ struct KernelConfig {
   // uint8 activations × int8 weights, row-major.
   GemmU8S8Range u8_x_s8 = nullptr;
   // uint8 activations × int8 weights in VNNI panels (kernels/gemm_u8s8/vnni_packed_weights.h);
-  // null where row-major weights are as fast (every level but AVX-512 VNNI).
+  // null where row-major weights are as fast (NEON).
   GemmU8S8PackedRange u8_x_s8_packed = nullptr;
   // uint8 activations × int4 nibbles (W4A8).
   GemmQ4U8Range u8_x_q4 = nullptr;

@@ -15,12 +15,14 @@ namespace qz::kernels {
 namespace {
 
 // Random codes and grids for an m × k by n × k product, with the weights' row sums and their
-// VNNI-packed copy. Extreme codes included: 255 × −128 sums must not saturate anywhere.
+// VNNI-packed copy. Extreme codes included: 255 × −128 sums must not saturate anywhere. The
+// int8 format stores ±127 (min_code −127), which AVX2's packed kernel takes; −128 sends it to
+// its row-major fallback.
 struct RandomProduct {
-  RandomProduct(int64_t m, int64_t n, int64_t k, Rng& rng)
+  RandomProduct(int64_t m, int64_t n, int64_t k, Rng& rng, int min_code = -128)
       : m(m), n(n), k(k), xq(m * k), wq(n * k), sx(m), sw(n), bias(n), zx(m), sums(n) {
     for (auto& v : xq) v = static_cast<uint8_t>(rng.next() & 0xFF);
-    for (auto& v : wq) v = static_cast<int8_t>(rng.range(-128, 127));
+    for (auto& v : wq) v = static_cast<int8_t>(rng.range(min_code, 127));
     for (auto& v : sx) v = static_cast<float>(rng.uniform(0.001, 0.1));
     for (auto& v : zx) v = static_cast<int32_t>(rng.range(0, 255));
     for (auto& v : sw) v = static_cast<float>(rng.uniform(0.001, 0.1));
@@ -49,17 +51,19 @@ TEST(GemmU8S8, EveryIsaEqualsTheReferenceBitForBit) {
   shapes.push_back({2, 50, 1030});  // K past the 1024-column block
   for (Isa isa : supported_isas()) {
     for (const testing::KernelShape& s : shapes) {
-      const RandomProduct p(s.m, s.n, s.k, rng);
-      for (bool per_row : {true, false}) {
-        for (bool use_packed : {false, true}) {
-          const U8Activations x = p.activations(per_row);
-          const S8Weights w = p.weights(use_packed);
-          const Epilogue e{p.bias.data(), Activation::Relu};
-          std::vector<float> ref(s.m * s.n), got(s.m * s.n, -7.0f);
-          gemm_u8s8_f32_ref(x, w, e, ref.data());
-          gemm_u8s8_f32_on(isa, x, w, e, got.data());
-          ASSERT_EQ(got, ref) << isa_name(isa) << " m=" << s.m << " n=" << s.n << " k=" << s.k
-                              << (use_packed ? " packed" : "");
+      for (int min_code : {-128, -127}) {
+        const RandomProduct p(s.m, s.n, s.k, rng, min_code);
+        for (bool per_row : {true, false}) {
+          for (bool use_packed : {false, true}) {
+            const U8Activations x = p.activations(per_row);
+            const S8Weights w = p.weights(use_packed);
+            const Epilogue e{p.bias.data(), Activation::Relu};
+            std::vector<float> ref(s.m * s.n), got(s.m * s.n, -7.0f);
+            gemm_u8s8_f32_ref(x, w, e, ref.data());
+            gemm_u8s8_f32_on(isa, x, w, e, got.data());
+            ASSERT_EQ(got, ref) << isa_name(isa) << " m=" << s.m << " n=" << s.n << " k=" << s.k
+                                << (use_packed ? " packed" : "") << " min code " << min_code;
+          }
         }
       }
     }

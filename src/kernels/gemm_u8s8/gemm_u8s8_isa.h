@@ -23,6 +23,7 @@ using GemmU8S8PackedRange = void (*)(const U8Activations& x, const S8Weights& w,
                                      int64_t p1, float* y);
 
 GemmU8S8PackedRange u8_s8_f32_packed_gemm__avx512vnni();
+GemmU8S8PackedRange u8_s8_f32_packed_gemm__avx2();
 
 // The activation quantizers of one ISA, with the reference's signatures and results.
 struct U8Quantizers {

@@ -29,6 +29,7 @@ VnniPackedWeights::VnniPackedWeights(const int8_t* wq, int64_t n, int64_t k)
     const int64_t rows = std::min(kVnniPanel, n - p * kVnniPanel);
     for (int64_t j = 0; j < rows; ++j) {
       const int8_t* row = wq + (p * kVnniPanel + j) * k;
+      has_minus_128_ = has_minus_128_ || std::find(row, row + k, int8_t{-128}) != row + k;
       // Whole quads by 4-byte copies (a 4096 × 4096 layer packs in milliseconds), then the tail.
       for (int64_t q = 0; q < k / 4; ++q)
         std::memcpy(out + (q * kVnniPanel + j) * 4, row + 4 * q, 4);

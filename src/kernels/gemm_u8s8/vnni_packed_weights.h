@@ -11,7 +11,7 @@
 // with quads = ceil(K/4); features past N and columns past K are zero, so a partial panel or a
 // partial quad adds nothing. One panel is quads·128 contiguous bytes, read front to back.
 // The file keeps its ISA-neutral row-major codes; this copy is made once per layer, at the
-// layer's first integer GEMM, and only on CPUs that run the VNNI kernel.
+// layer's first integer GEMM, on CPUs whose level has a packed kernel (AVX-512 VNNI, AVX2).
 #pragma once
 
 #include <cstdint>
@@ -38,6 +38,9 @@ class VnniPackedWeights {
   int64_t panels() const { return (n_ + kVnniPanel - 1) / kVnniPanel; }
   int64_t bytes() const { return panels() * quads_ * kVnniPanel * 4; }
   bool empty() const { return data_ == nullptr; }
+  // Whether any code is −128, which AVX2's sign trick cannot negate (avx2_packed.cpp). The
+  // int8 format stores ±127; a file may still hold −128.
+  bool has_code_minus_128() const { return has_minus_128_; }
 
  private:
   struct FreeAligned {
@@ -45,6 +48,7 @@ class VnniPackedWeights {
   };
   std::unique_ptr<int8_t[], FreeAligned> data_;
   int64_t n_ = 0, k_ = 0, quads_ = 0;
+  bool has_minus_128_ = false;
 };
 
 }  // namespace qz::kernels
