@@ -33,6 +33,7 @@ if [ -z "${LLAMA_CPP_SRC:-}" ] && [ ! -f "$src/tests/test-quantize-perf.cpp" ]; 
   [ -f "$bundle" ] || fail "$bundle: not found after npm ci"
   rm -rf "$src.partial"
   git clone -q "$bundle" "$src.partial" 2>/dev/null || fail "$bundle: git clone failed"
+  rm -rf "$src"
   mv "$src.partial" "$src"
 fi
 [ -f "$src/tests/test-quantize-perf.cpp" ] || fail "$src: no tests/test-quantize-perf.cpp"

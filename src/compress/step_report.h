@@ -31,6 +31,7 @@ struct FinetuneSummary {
 // Post-training formats and rtn: every replaced layer's weight and output error.
 struct QuantizeStep {
   std::vector<LayerReport> layers;
+  bool output_measured = true;  // false for rtn, which sees no calibration inputs
 };
 
 struct GptqStep {

@@ -165,6 +165,9 @@ void LayerKvCache::write(int64_t start, const torch::Tensor& kh, const torch::Te
   // LibTorch ops and temporaries per step.
   const int64_t capacity = keys.size(2), hd = keys.size(3);
   const int64_t heads = keys.size(0) * keys.size(1);
+  QZ_ASSERT(start + time <= capacity && kh.dim() == 4 && kh.size(0) * kh.size(1) == heads &&
+                kh.size(3) == hd && vh.sizes() == kh.sizes(),
+            "int8 cache write of {} positions at {} does not fit the cache", time, start);
   for (const auto& [src, codes, scales] :
        {std::tie(kh, keys, key_scales), std::tie(vh, values, value_scales)}) {
     const auto x = src.to(torch::kFloat32).contiguous();
@@ -176,7 +179,10 @@ void LayerKvCache::write(int64_t start, const torch::Tensor& kh, const torch::Te
 }
 
 torch::Tensor LayerKvCache::attend(const torch::Tensor& qh, int64_t length, float scale) const {
-  QZ_ASSERT(int8() && qh.size(2) == 1, "fused cache attention takes one int8-cached position");
+  QZ_ASSERT(int8() && qh.dim() == 4 && qh.size(2) == 1 && length <= keys.size(2) &&
+                qh.size(0) * qh.size(1) == keys.size(0) * keys.size(1) &&
+                qh.size(3) == keys.size(3),
+            "fused cache attention takes one position per cached head");
   const auto q = qh.to(torch::kFloat32).contiguous();
   auto out = torch::empty_like(q);
   const kernels::Int8KvView view{keys.data_ptr<int8_t>(),

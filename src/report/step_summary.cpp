@@ -22,7 +22,7 @@ std::string finetune_line(const compress::FinetuneSummary& f, const std::string&
 }
 
 std::string summary(const compress::QuantizeStep& s) {
-  return quantized_layers_table(s.layers, true);
+  return quantized_layers_table(s.layers, s.output_measured);
 }
 
 std::string summary(const compress::GptqStep& s) {

@@ -351,7 +351,7 @@ compress::StepReport qat(RecipeState& s, const io::RecipeStep& step) {
 compress::StepReport quantize(RecipeState& s, const io::RecipeStep& step) {
   const compress::QuantizePlan plan = compress::quantize_plan(step);
   reapply_masks(s);
-  compress::QuantizeStep report{compress::quantize_model(*s.model, plan, s.calibration)};
+  compress::QuantizeStep report{compress::quantize_model(*s.model, plan, s.calibration), true};
   forget_compressed_masks(s);
   return {report};
 }
@@ -379,7 +379,7 @@ compress::StepReport rtn(RecipeState& s, const io::RecipeStep& step) {
   go.group = c.group;
   go.symmetric = c.symmetric;
   reapply_masks(s);
-  compress::QuantizeStep report{compress::rtn_model(*s.model, go, c.exclude)};
+  compress::QuantizeStep report{compress::rtn_model(*s.model, go, c.exclude), false};
   forget_compressed_masks(s);
   return {report};
 }
