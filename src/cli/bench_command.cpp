@@ -120,7 +120,7 @@ void add_bench_command(CLI::App& app) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cmd = app.add_subcommand(
       "bench", "Measure a model file's end-to-end latency (median, p90) and throughput");
-  cmd->add_option("model", args->model, "Model file")->required();
+  cmd->add_option("model", args->model, "Model file or Hugging Face checkpoint folder")->required();
   cmd->add_option("--batch", args->batches, "Batch sizes, comma-separated")
       ->delimiter(',')
       ->check(CLI::Range(1, 1 << 16))

@@ -124,9 +124,10 @@ void add_compare_command(CLI::App& app) {
       "compare",
       "Compress one model by several methods and bit widths and compare them side by side "
       "(perplexity or accuracy, per slice, size, time per layer)");
-  cmd->add_option("model", args->request.in_path, "Model file to compress")
+  cmd->add_option("model", args->request.in_path,
+                  "Model file (or Hugging Face checkpoint folder) to compress")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingPath);
   cmd->add_option("--methods", args->request.methods, "Methods, comma-separated")
       ->delimiter(',')
       ->check(CLI::IsMember(io::recipe_methods()))

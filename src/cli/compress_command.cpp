@@ -209,7 +209,8 @@ void add_compress_command(CLI::App& app) {
       "compress",
       "Compress a model file (quantize, prune, factor, distil, QAT, or a recipe of steps) and "
       "report the cost");
-  cmd->add_option("model", args->in, "Model file to compress")->required();
+  cmd->add_option("model", args->in, "Model file or Hugging Face checkpoint folder to compress")
+      ->required();
   cmd->add_option("--method,-m", args->method, "Method (one step)")
       ->check(CLI::IsMember(io::recipe_methods()));
   cmd->add_option("--recipe", args->recipe, "JSON file of steps run in order (README: Recipes)")

@@ -55,7 +55,9 @@ void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   CLI::App* cmd =
       app.add_subcommand("eval", "Evaluate a model file: accuracy overall and per slice");
-  cmd->add_option("model", args->model, "Model file (.safetensors)")->required();
+  cmd->add_option("model", args->model,
+                  "Model file (.safetensors) or Hugging Face checkpoint folder")
+      ->required();
   add_data_options(cmd, args->data,
                    "Data to evaluate on (default: the data the model was trained on)");
   cmd->add_option("--split", args->split, "Split: train, val or test")

@@ -62,7 +62,8 @@ void add_export_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "export",
       "Write a model as TorchScript that PyTorch loads (torch.jit.load) without quantize");
-  cmd->add_option("model", args->model, "Model file (.safetensors) written by quantize")
+  cmd->add_option("model", args->model,
+                  "Model file (.safetensors) or Hugging Face checkpoint folder")
       ->required();
   cmd->add_option("--format", args->format, "Export format")
       ->check(CLI::IsMember({"torchscript"}))

@@ -18,11 +18,14 @@ struct GenerateArgs {
   bool no_cache = false, no_stop = false, kv_int8 = false;
 };
 
-// Bytes to printable text: control bytes other than newline and tab as \xNN.
+// Bytes to printable text: control bytes other than newline and tab as \xNN, tokens past the
+// bytes (an imported vocabulary, before its tokenizer is read) as <id>.
 std::string printable(const std::vector<int64_t>& tokens) {
   std::string s;
   for (int64_t t : tokens) {
-    if (t == '\n' || t == '\t' || (t >= 32 && t < 127) || t >= 128)
+    if (t >= 256)
+      s += fmt::format("<{}>", t);
+    else if (t == '\n' || t == '\t' || (t >= 32 && t < 127) || t >= 128)
       s.push_back(static_cast<char>(t));
     else
       s += fmt::format("\\x{:02x}", t);
@@ -61,7 +64,8 @@ void add_generate_command(CLI::App& app) {
   auto args = std::make_shared<GenerateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "generate", "Continue a text prompt with a transformer model (KV-cache decoding)");
-  cmd->add_option("model", args->model, "Transformer model file")->required();
+  cmd->add_option("model", args->model, "Transformer model file or Hugging Face checkpoint folder")
+      ->required();
   cmd->add_option("--prompt,-p", args->prompt, "Prompt text, e.g. \"123+456=\"")->required();
   cmd->add_option("--max-tokens", args->options.max_tokens, "Tokens to generate at most")
       ->check(CLI::Range(1, 1 << 20))

@@ -1,5 +1,6 @@
 // quantize inspect FILE [--json]: tensors, dtypes, shapes, bytes and metadata of any
-// safetensors file; for a quantize model file also the kernel each quantized layer runs here.
+// safetensors file; for a quantize model file also the kernel each quantized layer runs here;
+// for a Hugging Face checkpoint folder every shard's tensors and the config it maps to.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -7,6 +8,7 @@
 #include "cli/common_options.h"
 #include "core/error.h"
 #include "core/text_table.h"
+#include "io/hf_config.h"
 #include "io/safetensors.h"
 #include "nn/model_file.h"
 #include "nn/quantized_layer.h"
@@ -45,37 +47,76 @@ nlohmann::json layer_kernels(const io::SafetensorsFile& file, const std::string&
   }
 }
 
+// What inspect shows of a file or of a checkpoint folder's shards.
+struct Listing {
+  uint64_t file_bytes = 0, header_bytes = 0;  // header_bytes: the JSON headers
+  uint64_t files = 1;
+  std::vector<io::TensorInfo> tensors;
+  nlohmann::json metadata = nlohmann::json::object();
+  nlohmann::json kernels;
+};
+
+Listing list_file(const std::string& path) {
+  const io::SafetensorsFile file = io::SafetensorsFile::open(path);
+  Listing out;
+  out.file_bytes = file.file_size();
+  out.header_bytes = file.header_size();
+  out.tensors = file.tensors();
+  for (const auto& [k, v] : file.metadata()) out.metadata[k] = metadata_value(v);
+  out.kernels = layer_kernels(file, path);
+  return out;
+}
+
+Listing list_checkpoint(const std::string& dir) {
+  const io::HfConfig hf = io::read_hf_config(dir);
+  Listing out;
+  const auto paths = io::read_hf_shards(dir).paths;
+  out.files = paths.size();
+  for (const auto& path : paths) {
+    const io::SafetensorsFile file = io::SafetensorsFile::open(path);
+    out.file_bytes += file.file_size();
+    out.header_bytes += file.header_size();
+    out.tensors.insert(out.tensors.end(), file.tensors().begin(), file.tensors().end());
+  }
+  out.metadata = {{"architecture", hf.architecture},
+                  {"torch_dtype", hf.torch_dtype},
+                  {"tied_embeddings", hf.tied_embeddings},
+                  {"config", hf.config}};
+  return out;
+}
+
 void run_inspect(const InspectArgs& a) {
   apply_common_options(a.common);
-  const io::SafetensorsFile file = io::SafetensorsFile::open(a.file);
+  const bool folder = io::is_hf_checkpoint_dir(a.file);
+  const Listing listing = folder ? list_checkpoint(a.file) : list_file(a.file);
   uint64_t total = 0;
-  for (const auto& t : file.tensors()) total += t.nbytes();
-  nlohmann::json metadata = nlohmann::json::object();
-  for (const auto& [k, v] : file.metadata()) metadata[k] = metadata_value(v);
+  for (const auto& t : listing.tensors) total += t.nbytes();
+  const nlohmann::json& metadata = listing.metadata;
   if (a.json) {
     nlohmann::json j;
     j["file"] = a.file;
-    j["file_bytes"] = file.file_size();
-    j["header_bytes"] = file.header_size();
+    j["file_bytes"] = listing.file_bytes;
+    j["header_bytes"] = listing.header_bytes;
     j["tensor_bytes"] = total;
     j["tensors"] = nlohmann::json::array();
-    for (const auto& t : file.tensors())
+    for (const auto& t : listing.tensors)
       j["tensors"].push_back({{"name", t.name},
                               {"dtype", io::dtype_name(t.dtype)},
                               {"shape", t.shape},
                               {"bytes", t.nbytes()}});
     j["metadata"] = metadata;
-    j["kernels"] = layer_kernels(file, a.file);
+    j["kernels"] = listing.kernels;
     write_json_output("-", j);
     return;
   }
   TextTable table({"tensor", "dtype", "shape", "bytes"});
-  for (const auto& t : file.tensors())
+  for (const auto& t : listing.tensors)
     table.add_row({t.name, std::string(io::dtype_name(t.dtype)),
                    fmt::format("[{}]", fmt::join(t.shape, ", ")), std::to_string(t.nbytes())});
-  fmt::print("{}: {} bytes ({} header, {} in {} tensors)\n\n{}", a.file, file.file_size(),
-             8 + file.header_size(), total, file.tensors().size(), table.to_text());
-  const nlohmann::json kernels = layer_kernels(file, a.file);
+  fmt::print("{}: {} bytes ({} header, {} in {} tensors)\n\n{}", a.file, listing.file_bytes,
+             8 * listing.files + listing.header_bytes, total, listing.tensors.size(),
+             table.to_text());
+  const nlohmann::json& kernels = listing.kernels;
   if (kernels.is_object() && !kernels.empty()) {
     TextTable kt({"layer", "kernel on this CPU"});
     for (const auto& [layer, k] : kernels.items())
@@ -95,8 +136,11 @@ void run_inspect(const InspectArgs& a) {
 
 void add_inspect_command(CLI::App& app) {
   auto args = std::make_shared<InspectArgs>();
-  CLI::App* cmd = app.add_subcommand("inspect", "List a safetensors file's tensors and metadata");
-  cmd->add_option("file", args->file, "A .safetensors file")->required();
+  CLI::App* cmd = app.add_subcommand(
+      "inspect",
+      "List a safetensors file's (or a Hugging Face checkpoint folder's) tensors and metadata");
+  cmd->add_option("file", args->file, "A .safetensors file or a Hugging Face checkpoint folder")
+      ->required();
   cmd->add_flag("--json", args->json, "Print JSON instead of a table");
   add_common_options(cmd, args->common);
   cmd->callback([args] { run_inspect(*args); });

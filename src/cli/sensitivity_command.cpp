@@ -64,7 +64,7 @@ void add_sensitivity_command(CLI::App& app) {
   auto args = std::make_shared<SensitivityArgs>();
   CLI::App* cmd =
       app.add_subcommand("sensitivity", "Rank layers by how much quantizing each alone costs");
-  cmd->add_option("model", args->model, "Model file")->required();
+  cmd->add_option("model", args->model, "Model file or Hugging Face checkpoint folder")->required();
   cmd->add_option("--method,-m", args->plan.method, "Quantization method")
       ->required()
       ->check(CLI::IsMember(io::quantize_methods()));

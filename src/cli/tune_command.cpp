@@ -72,7 +72,7 @@ void add_tune_command(CLI::App& app) {
   auto args = std::make_shared<TuneArgs>();
   CLI::App* cmd = app.add_subcommand(
       "tune", "Search methods, group sizes and per-layer precision for the best model in budget");
-  cmd->add_option("model", args->model, "Model file")->required();
+  cmd->add_option("model", args->model, "Model file or Hugging Face checkpoint folder")->required();
   cmd->add_option("--out,-o", args->out, "Where to save the chosen model")->required();
   cmd->add_option("--objective", args->objective, "What to minimise within the budget")
       ->check(CLI::IsMember({"size", "latency"}))

@@ -196,10 +196,12 @@ TorchScriptModule export_transformer(nn::Transformer& model) {
   for (const auto& p : model.named_parameters()) params[p.key()] = p.value();
   const auto [cos, sin] = model.rope_tables();
   const int64_t hd = model.head_dim();
+  const double eps = model.config().at("norm_eps");
   std::ostringstream src;
   src << "def rms(self, x: Tensor, w: Tensor) -> Tensor:\n"
-         "    return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-05) * w\n\n"
-         "def rope(self, x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:\n"
+      << fmt::format(
+             "    return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + {:.17g}) * w\n\n", eps)
+      << "def rope(self, x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:\n"
       << fmt::format("    x1 = x.narrow(-1, 0, {0})\n    x2 = x.narrow(-1, {0}, {0})\n", hd / 2)
       << "    return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], -1)\n\n"
       << "def forward(self, tokens: Tensor) -> Tensor:\n"
@@ -209,26 +211,33 @@ TorchScriptModule export_transformer(nn::Transformer& model) {
       << fmt::format("    h = torch.embedding({}, tokens)\n",
                      b.tensor("embed_weight", params.at("embed.weight")))
       << "    causal = torch.ones([T, T]).triu(1) > 0.5\n";
-  const int64_t blocks = model.config().at("n_layers");
-  for (int64_t i = 0; i < blocks; ++i) {
+  for (size_t i = 0; i < model.blocks().size(); ++i) {
+    const nn::BlockImpl& block = *model.blocks()[i];
     const std::string p = fmt::format("blocks.{}.", i);
     auto slot = [&](const char* name) { return *model.find_layer(p + name); };
-    const int64_t width = slot("q").get()->out_features();
-    const int64_t heads = width / hd;
-    src << fmt::format("    a = self.rms(h, {})\n",
-                       b.tensor(attr_name(p) + "attn_norm", params.at(p + "attn_norm.weight")));
-    for (const char* t : {"q", "k", "v"})
+    auto norm = [&](const char* name) {
+      return b.tensor(attr_name(p + name), params.at(p + name + ".weight"));
+    };
+    const int64_t heads = block.heads(), kv_heads = block.kv_heads();
+    src << fmt::format("    a = self.rms(h, {})\n", norm("attn_norm"));
+    for (const auto& [t, n] : {std::pair{"q", heads}, {"k", kv_heads}, {"v", kv_heads}})
       src << fmt::format("    {} = {}.view([B, T, {}, {}]).transpose(1, 2)\n", t,
-                         b.layer(slot(t), "a"), heads, hd);
+                         b.layer(slot(t), "a"), n, hd);
+    if (block.q_norm)
+      src << fmt::format("    q = self.rms(q, {})\n    k = self.rms(k, {})\n", norm("q_norm"),
+                         norm("k_norm"));
+    src << "    q = self.rope(q, cos, sin)\n    k = self.rope(k, cos, sin)\n";
+    if (heads != kv_heads)
+      src << fmt::format(
+          "    k = k.repeat_interleave({0}, 1)\n    v = v.repeat_interleave({0}, 1)\n",
+          heads / kv_heads);
     src << fmt::format(
-        "    q = self.rope(q, cos, sin)\n    k = self.rope(k, cos, sin)\n"
         "    s = torch.matmul(q, k.transpose(-2, -1)) / {:.17g}\n"
         "    s = s.masked_fill(causal, float('-inf'))\n"
         "    att = torch.matmul(torch.softmax(s, -1), v).transpose(1, 2).reshape([B, T, {}])\n",
-        std::sqrt(static_cast<double>(hd)), width);
+        std::sqrt(static_cast<double>(hd)), heads * hd);
     src << "    h = h + " << b.layer(slot("o"), "att") << "\n";
-    src << fmt::format("    m = self.rms(h, {})\n",
-                       b.tensor(attr_name(p) + "mlp_norm", params.at(p + "mlp_norm.weight")));
+    src << fmt::format("    m = self.rms(h, {})\n", norm("mlp_norm"));
     const std::string gated =
         fmt::format("({}) * ({})", b.layer(slot("gate"), "m"), b.layer(slot("up"), "m"));
     src << "    h = h + " << b.layer(slot("down"), gated) << "\n";

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/json_fields.h"
+#include "io/rope_scaling.h"
 
 namespace qz::io {
 
@@ -10,6 +11,62 @@ using nlohmann::json;
 namespace {
 constexpr int64_t kMaxDim = 1 << 16;
 constexpr int64_t kMaxVocab = 1 << 20;
+
+// A boolean field, false when absent.
+bool json_flag(const json& obj, const char* key, const std::string& where) {
+  if (!obj.contains(key)) return false;
+  QZ_CHECK(obj[key].is_boolean(), "{}: field '{}': expected true or false", where, key);
+  return obj[key].get<bool>();
+}
+
+json validate_transformer(const json& config, const std::string& w) {
+  json_only_keys(config,
+                 {"arch", "vocab", "d_model", "n_layers", "n_heads", "d_ff", "max_seq", "rope_base",
+                  "block_heads", "block_d_ff", "head_dim", "n_kv_heads", "norm_eps", "qkv_bias",
+                  "qk_norm", "rope_scaling"},
+                 w);
+  json out = config;
+  json_int(config, "vocab", w, 2, kMaxVocab);
+  const int64_t d = json_int(config, "d_model", w, 2, kMaxDim);
+  const int64_t layers = json_int(config, "n_layers", w, 1, 256);
+  const int64_t heads = json_int(config, "n_heads", w, 1, 1024);
+  if (config.contains("head_dim")) {
+    // Qwen3 and Gemma-style models: heads of their own size, q and o wider or narrower than d.
+    const int64_t hd = json_int(config, "head_dim", w, 2, 1024);
+    QZ_CHECK(hd % 2 == 0, "{}: field 'head_dim': rotary pairs need an even head size, got {}", w,
+             hd);
+  } else {
+    QZ_CHECK(d % heads == 0 && (d / heads) % 2 == 0,
+             "{}: field 'n_heads': d_model {} must split into {} heads of even size", w, d, heads);
+  }
+  // Grouped-query attention: every n_heads / n_kv_heads query heads share one key/value head.
+  const int64_t kv_heads =
+      config.contains("n_kv_heads") ? json_int(config, "n_kv_heads", w, 1, heads) : heads;
+  QZ_CHECK(heads % kv_heads == 0,
+           "{}: field 'n_kv_heads': {} key/value heads do not divide {} query heads", w, kv_heads,
+           heads);
+  QZ_CHECK(kv_heads == heads || !config.contains("block_heads"),
+           "{}: field 'block_heads': heads are pruned only without grouped-query attention", w);
+  const int64_t d_ff = json_int(config, "d_ff", w, 1, kMaxDim * 4);
+  // Per-block widths left by structured pruning: as many entries as blocks, none wider.
+  for (const auto& [key, widest] :
+       {std::pair<const char*, int64_t>{"block_heads", heads}, {"block_d_ff", d_ff}}) {
+    if (!config.contains(key)) continue;
+    const auto widths = json_int_list(config, key, w, 1, widest, 256);
+    QZ_CHECK(static_cast<int64_t>(widths.size()) == layers,
+             "{}: field '{}': expected one entry per block ({}), got {}", w, key, layers,
+             widths.size());
+  }
+  json_int(config, "max_seq", w, 1, 1 << 20);
+  if (!out.contains("rope_base")) out["rope_base"] = 10000.0;
+  json_number(out, "rope_base", w, 1.0, 1e9);
+  if (!out.contains("norm_eps")) out["norm_eps"] = 1e-5;
+  json_number(out, "norm_eps", w, 0.0, 1.0);
+  json_flag(config, "qkv_bias", w);
+  json_flag(config, "qk_norm", w);
+  if (config.contains("rope_scaling")) validate_rope_scaling(config["rope_scaling"], w);
+  return out;
+}
 }  // namespace
 
 const std::vector<std::string>& known_archs() {
@@ -67,33 +124,7 @@ json validate_config(const json& config, const std::string& where) {
     }
     return out;
   }
-  if (arch == "transformer") {
-    json_only_keys(config,
-                   {"arch", "vocab", "d_model", "n_layers", "n_heads", "d_ff", "max_seq",
-                    "rope_base", "block_heads", "block_d_ff"},
-                   w);
-    json out = config;
-    json_int(config, "vocab", w, 2, kMaxVocab);
-    const int64_t d = json_int(config, "d_model", w, 2, kMaxDim);
-    const int64_t layers = json_int(config, "n_layers", w, 1, 256);
-    const int64_t heads = json_int(config, "n_heads", w, 1, 1024);
-    QZ_CHECK(d % heads == 0 && (d / heads) % 2 == 0,
-             "{}: field 'n_heads': d_model {} must split into {} heads of even size", w, d, heads);
-    const int64_t d_ff = json_int(config, "d_ff", w, 1, kMaxDim * 4);
-    // Per-block widths left by structured pruning: as many entries as blocks, none wider.
-    for (const auto& [key, widest] :
-         {std::pair<const char*, int64_t>{"block_heads", heads}, {"block_d_ff", d_ff}}) {
-      if (!config.contains(key)) continue;
-      const auto widths = json_int_list(config, key, w, 1, widest, 256);
-      QZ_CHECK(static_cast<int64_t>(widths.size()) == layers,
-               "{}: field '{}': expected one entry per block ({}), got {}", w, key, layers,
-               widths.size());
-    }
-    json_int(config, "max_seq", w, 1, 1 << 20);
-    if (!out.contains("rope_base")) out["rope_base"] = 10000.0;
-    json_number(out, "rope_base", w, 1.0, 1e9);
-    return out;
-  }
+  if (arch == "transformer") return validate_transformer(config, w);
   throw InputError(
       fmt::format("{}: field 'arch': unknown architecture '{}' (expected mlp, cnn or "
                   "transformer)",

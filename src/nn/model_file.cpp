@@ -2,13 +2,16 @@
 
 #include <fmt/ranges.h>
 
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
 
 #include "core/error.h"
 #include "core/json_fields.h"
+#include "io/hf_config.h"
 #include "io/safetensors.h"
+#include "nn/hf_checkpoint.h"
 #include "nn/layer_formats.h"
 #include "nn/make_model.h"
 #include "nn/tensor_bytes.h"
@@ -76,6 +79,14 @@ void save_model(Model& model, const std::string& path, const nlohmann::json& pro
 
 ModelFile load_model(const std::string& path) {
   register_builtin_layer_formats();
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    QZ_CHECK(io::is_hf_checkpoint_dir(path),
+             "[model] {}: a folder is read as a Hugging Face checkpoint, but it has no "
+             "config.json",
+             path);
+    return load_hf_checkpoint(path);
+  }
   const io::SafetensorsFile file = io::SafetensorsFile::open(path);
   auto format = file.metadata().find("format");
   QZ_CHECK(format != file.metadata().end() && format->second == kFormat,
@@ -128,16 +139,8 @@ ModelFile load_model(const std::string& path) {
     QZ_CHECK(info.shape == tensor.sizes().vec(),
              "[model] {}: tensor '{}': shape [{}] (expected [{}])", path, name,
              fmt::join(info.shape, ","), fmt::join(tensor.sizes().vec(), ","));
-    tensor.copy_(from_file(file, info));
-    // A NaN or Inf weight poisons every output and every calibration statistic downstream.
-    if (tensor.is_floating_point()) {
-      const auto bad = torch::logical_not(torch::isfinite(tensor)).flatten();
-      const int64_t count = bad.sum().item<int64_t>();
-      QZ_CHECK(count == 0,
-               "[model] {}: tensor '{}': {} non-finite value(s) (NaN or Inf), the first at flat "
-               "index {}",
-               path, name, count, bad.nonzero()[0][0].item<int64_t>());
-    }
+    copy_from_file(tensor, file, info);
+    require_finite(tensor, fmt::format("[model] {}: tensor '{}'", path, name));
   }
   for (const auto& info : file.tensors())
     QZ_CHECK(expected.count(info.name), "[model] {}: unexpected tensor '{}' for this architecture",

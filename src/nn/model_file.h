@@ -30,7 +30,8 @@ struct ModelFile {
 void save_model(Model& model, const std::string& path, const nlohmann::json& provenance,
                 const nlohmann::json& metrics);
 
-// Reads and validates a model file; InputError naming the file and tensor on any mismatch.
+// Reads and validates a model file, or a Hugging Face checkpoint folder (nn/hf_checkpoint.h);
+// InputError naming the file and tensor on any mismatch.
 ModelFile load_model(const std::string& path);
 
 // Builds an empty compressed layer for a stored scheme, shaped like `dense` (its FP32 original).

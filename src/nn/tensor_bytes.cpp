@@ -90,3 +90,29 @@ torch::Tensor from_file(const io::SafetensorsFile& file, const io::TensorInfo& i
 }
 
 }  // namespace qz::nn
+
+namespace qz::nn {
+
+void copy_from_file(torch::Tensor& dst, const io::SafetensorsFile& file,
+                    const io::TensorInfo& info) {
+  const std::span<const std::byte> bytes = file.bytes(info);
+  const torch::ScalarType type = to_torch_dtype(info.dtype);
+  const auto element = static_cast<uintptr_t>(c10::elementSize(type));
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % element != 0) {  // odd offsets: copy first
+    dst.copy_(from_file(file, info));
+    return;
+  }
+  // The mapping is read-only; from_blob only reads it here (copy_'s source).
+  dst.copy_(torch::from_blob(const_cast<std::byte*>(bytes.data()), info.shape,
+                             torch::TensorOptions().dtype(type)));
+}
+
+void require_finite(const torch::Tensor& t, const std::string& where) {
+  if (!t.is_floating_point()) return;
+  const auto bad = torch::logical_not(torch::isfinite(t)).flatten();
+  const int64_t count = bad.sum().item<int64_t>();
+  QZ_CHECK(count == 0, "{}: {} non-finite value(s) (NaN or Inf), the first at flat index {}", where,
+           count, bad.nonzero()[0][0].item<int64_t>());
+}
+
+}  // namespace qz::nn

@@ -19,5 +19,13 @@ io::TensorData to_tensor_data(const std::string& name, const torch::Tensor& tens
                               std::optional<io::Dtype> as = std::nullopt);
 // A tensor owning a copy of a file tensor's bytes.
 torch::Tensor from_file(const io::SafetensorsFile& file, const io::TensorInfo& info);
+// Copies a file tensor into `dst` (same shape), converting its dtype on the way (BF16 → F32)
+// straight from the mapped bytes, without an intermediate copy of the file's tensor.
+void copy_from_file(torch::Tensor& dst, const io::SafetensorsFile& file,
+                    const io::TensorInfo& info);
+
+// InputError "<where>: N non-finite value(s) ..." when a floating-point tensor holds NaN or Inf
+// (one poisons every output and every calibration statistic downstream).
+void require_finite(const torch::Tensor& t, const std::string& where);
 
 }  // namespace qz::nn

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "core/error.h"
+#include "io/rope_scaling.h"
 #include "kernels/attention/int8_kv_attention.h"
 #include "nn/dense_layers.h"
 
@@ -22,6 +23,12 @@ torch::Tensor apply_rope(const torch::Tensor& x, const torch::Tensor& cos,
   return torch::cat({x1 * cos - x2 * sin, x1 * sin + x2 * cos}, -1);
 }
 
+// Grouped-query attention: each of the kv heads of t [B, kv_heads, T, hd] serves `group`
+// consecutive query heads.
+torch::Tensor repeat_kv(const torch::Tensor& t, int64_t group) {
+  return group == 1 ? t : t.repeat_interleave(group, 1);
+}
+
 }  // namespace
 
 RmsNormImpl::RmsNormImpl(int64_t dim, double eps) : eps_(eps) {
@@ -32,9 +39,14 @@ torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
   return x * torch::rsqrt(x.pow(2).mean(-1, true) + eps_) * weight;
 }
 
-BlockImpl::BlockImpl(int64_t d_model, int64_t head_size) : head_dim(head_size) {
-  attn_norm = register_module("attn_norm", RmsNorm(d_model));
-  mlp_norm = register_module("mlp_norm", RmsNorm(d_model));
+BlockImpl::BlockImpl(int64_t d_model, int64_t head_size, double norm_eps, bool qk_norm)
+    : head_dim(head_size) {
+  attn_norm = register_module("attn_norm", RmsNorm(d_model, norm_eps));
+  mlp_norm = register_module("mlp_norm", RmsNorm(d_model, norm_eps));
+  if (qk_norm) {
+    q_norm = register_module("q_norm", RmsNorm(head_size, norm_eps));
+    k_norm = register_module("k_norm", RmsNorm(head_size, norm_eps));
+  }
 }
 
 torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
@@ -43,13 +55,15 @@ torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& co
   const torch::Tensor h = attn_norm->forward(x);
   // [B, T, D] → [B, H, T, hd]; the head count follows the (possibly pruned) q width.
   const int64_t width = q->out_features();
-  const int64_t n_heads = width / head_dim;
-  auto split = [&](const torch::Tensor& t) {
-    return t.view({batch, time, n_heads, head_dim}).transpose(1, 2);
+  const int64_t n_heads = width / head_dim, kv_heads = this->kv_heads();
+  auto split = [&](const torch::Tensor& t, int64_t heads) {
+    return t.view({batch, time, heads, head_dim}).transpose(1, 2);
   };
-  const auto qh = apply_rope(split(q->forward(h)), cos, sin);
-  torch::Tensor kh = apply_rope(split(k->forward(h)), cos, sin);
-  torch::Tensor vh = split(v->forward(h));
+  // Qwen3 normalizes each head's query and key before rotating them.
+  auto normed = [](RmsNorm& norm, const torch::Tensor& t) { return norm ? norm->forward(t) : t; };
+  const auto qh = apply_rope(normed(q_norm, split(q->forward(h), n_heads)), cos, sin);
+  torch::Tensor kh = apply_rope(normed(k_norm, split(k->forward(h), kv_heads)), cos, sin);
+  torch::Tensor vh = split(v->forward(h), kv_heads);
   if (cache != nullptr) cache->write(start, kh, vh);  // append, then attend over all so far
   torch::Tensor attn;
   if (cache != nullptr && cache->int8() && time == 1) {
@@ -61,6 +75,8 @@ torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& co
       kh = int8_kv_round_trip(kh);
       vh = int8_kv_round_trip(vh);
     }
+    kh = repeat_kv(kh, n_heads / kv_heads);
+    vh = repeat_kv(vh, n_heads / kv_heads);
     auto scores =
         torch::matmul(qh, kh.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim));
     if (time > 1) {  // query i (position start + i) sees keys up to start + i
@@ -85,7 +101,10 @@ Transformer::Transformer(nlohmann::json config) : Model(std::move(config)) {
     embed_->weight.normal_(0, 0.02);
   }
   auto block_list = register_module("blocks", torch::nn::ModuleList());
-  const int64_t head_dim = d / heads;
+  const int64_t head_dim = config_.value("head_dim", d / heads);
+  const int64_t kv_heads = config_.value("n_kv_heads", heads);
+  const double norm_eps = config_.at("norm_eps");
+  const bool qkv_bias = config_.value("qkv_bias", false);
   auto per_block = [&](const char* key, int64_t fallback) {
     return config_.contains(key) ? config_[key].get<std::vector<int64_t>>()
                                  : std::vector<int64_t>(layers, fallback);
@@ -93,16 +112,16 @@ Transformer::Transformer(nlohmann::json config) : Model(std::move(config)) {
   const std::vector<int64_t> block_heads = per_block("block_heads", heads);
   const std::vector<int64_t> block_ff = per_block("block_d_ff", d_ff);
   for (int64_t i = 0; i < layers; ++i) {
-    Block block(d, head_dim);
+    Block block(d, head_dim, norm_eps, config_.value("qk_norm", false));
     const int64_t width = block_heads[i] * head_dim, ff = block_ff[i];
     block_list->push_back(block);
     const std::string p = fmt::format("blocks.{}.", i);
-    auto linear = [](int64_t in, int64_t out) {
-      return std::make_shared<DenseLinear>(in, out, false);
+    auto linear = [](int64_t in, int64_t out, bool bias = false) {
+      return std::make_shared<DenseLinear>(in, out, bias);
     };
-    add_layer(*block, "q", p + "q", block->q, linear(d, width));
-    add_layer(*block, "k", p + "k", block->k, linear(d, width));
-    add_layer(*block, "v", p + "v", block->v, linear(d, width));
+    add_layer(*block, "q", p + "q", block->q, linear(d, width, qkv_bias));
+    add_layer(*block, "k", p + "k", block->k, linear(d, kv_heads * head_dim, qkv_bias));
+    add_layer(*block, "v", p + "v", block->v, linear(d, kv_heads * head_dim, qkv_bias));
     add_layer(*block, "o", p + "o", block->o, linear(width, d));
     add_layer(*block, "gate", p + "gate", block->gate, linear(d, ff));
     block->gate->set_fused_activation(kernels::Activation::Silu);
@@ -110,7 +129,7 @@ Transformer::Transformer(nlohmann::json config) : Model(std::move(config)) {
     add_layer(*block, "down", p + "down", block->down, linear(ff, d));
     blocks_.push_back(block);
   }
-  final_norm_ = register_module("final_norm", RmsNorm(d));
+  final_norm_ = register_module("final_norm", RmsNorm(d, norm_eps));
   add_layer(*this, "head", "head", head_, std::make_shared<DenseLinear>(d, vocab, false));
 
   head_dim_ = head_dim;
@@ -119,11 +138,14 @@ Transformer::Transformer(nlohmann::json config) : Model(std::move(config)) {
 
 void Transformer::extend_context(int64_t positions) {
   max_seq_ = positions;
-  const double base = config_.at("rope_base").get<double>();
-  auto inv_freq = torch::pow(base, -torch::arange(0, head_dim_, 2, torch::kFloat64) / head_dim_);
-  auto angles = torch::outer(torch::arange(max_seq_, torch::kFloat64), inv_freq);
-  rope_cos_ = angles.cos().to(torch::kFloat32);
-  rope_sin_ = angles.sin().to(torch::kFloat32);
+  // Float32 frequencies and angles, as Hugging Face's Llama computes them, so an imported
+  // checkpoint rotates by the very angles it was trained with.
+  const auto inv_freq =
+      torch::tensor(io::rope_inverse_frequencies(config_.at("rope_base").get<double>(), head_dim_,
+                                                 config_.value("rope_scaling", nlohmann::json())));
+  const auto angles = torch::outer(torch::arange(max_seq_, torch::kFloat32), inv_freq);
+  rope_cos_ = angles.cos();
+  rope_sin_ = angles.sin();
 }
 
 torch::Tensor Transformer::forward(const torch::Tensor& tokens) {
@@ -179,10 +201,20 @@ void LayerKvCache::write(int64_t start, const torch::Tensor& kh, const torch::Te
 }
 
 torch::Tensor LayerKvCache::attend(const torch::Tensor& qh, int64_t length, float scale) const {
+  const int64_t kv_heads = keys.size(1);
   QZ_ASSERT(int8() && qh.dim() == 4 && qh.size(2) == 1 && length <= keys.size(2) &&
-                qh.size(0) * qh.size(1) == keys.size(0) * keys.size(1) &&
+                qh.size(0) == keys.size(0) && qh.size(1) % kv_heads == 0 &&
                 qh.size(3) == keys.size(3),
-            "fused cache attention takes one position per cached head");
+            "fused cache attention takes one position per query head over its cached kv head");
+  const int64_t group = qh.size(1) / kv_heads;
+  if (group > 1) {
+    // Query heads g, g + group, ... of each kv head's group attend as one pass of the kernel.
+    const auto grouped = qh.reshape({qh.size(0), kv_heads, group, qh.size(3)});
+    std::vector<torch::Tensor> outs;
+    for (int64_t g = 0; g < group; ++g)
+      outs.push_back(attend(grouped.select(2, g).unsqueeze(2), length, scale));
+    return torch::cat(outs, 2).reshape(qh.sizes());
+  }
   const auto q = qh.to(torch::kFloat32).contiguous();
   auto out = torch::empty_like(q);
   const kernels::Int8KvView view{keys.data_ptr<int8_t>(),
@@ -218,7 +250,7 @@ KvCache Transformer::make_cache(int64_t batch, int64_t capacity, KvCacheFormat f
   cache.format = format;
   const auto dtype = format == KvCacheFormat::Int8 ? torch::kInt8 : torch::kFloat32;
   for (const auto& block : blocks_) {
-    const int64_t heads = block->q->out_features() / block->head_dim;
+    const int64_t heads = block->kv_heads();
     LayerKvCache layer{torch::zeros({batch, heads, capacity, block->head_dim}, dtype),
                        torch::zeros({batch, heads, capacity, block->head_dim}, dtype),
                        {},
@@ -264,8 +296,11 @@ std::vector<DimGroup> Transformer::dependency_groups() const {
     for (const char* c : {"q", "k", "v", "gate", "up"}) residual.consumers.push_back(p + c);
     residual.passthrough.push_back(p + "attn_norm");
     residual.passthrough.push_back(p + "mlp_norm");
-    groups.push_back(
-        {p + "heads", {p + "q", p + "k", p + "v"}, {p + "o"}, {}, 1, blocks_[i]->head_dim});
+    // With grouped-query attention a key/value head serves several query heads: heads are
+    // not pruned one at a time.
+    if (!blocks_[i]->grouped())
+      groups.push_back(
+          {p + "heads", {p + "q", p + "k", p + "v"}, {p + "o"}, {}, 1, blocks_[i]->head_dim});
     groups.push_back({p + "ffn", {p + "gate", p + "up"}, {p + "down"}, {}, 1, 1});
   }
   groups.insert(groups.begin(), residual);
@@ -277,8 +312,9 @@ std::vector<ScaleGroup> Transformer::scale_groups() const {
   for (size_t i = 0; i < blocks_.size(); ++i) {
     const std::string p = fmt::format("blocks.{}.", i);
     groups.push_back({p + "attn_norm", true, {p + "q", p + "k", p + "v"}});
-    // Attention mixes v over positions, never across channels: o's inputs scale with v's rows.
-    groups.push_back({p + "v", false, {p + "o"}});
+    // Attention mixes v over positions, never across channels: o's inputs scale with v's rows
+    // (one to one only when every query head has its own value head).
+    if (!blocks_[i]->grouped()) groups.push_back({p + "v", false, {p + "o"}});
     groups.push_back({p + "mlp_norm", true, {p + "gate", p + "up"}});
     // down reads silu(gate)·up: linear in each of up's output channels.
     groups.push_back({p + "up", false, {p + "down"}});
@@ -289,11 +325,13 @@ std::vector<ScaleGroup> Transformer::scale_groups() const {
 
 void Transformer::sync_config_to_layers() {
   std::vector<int64_t> heads, ff;
+  bool grouped = false;
   for (const auto& block : blocks_) {
-    heads.push_back(block->q->out_features() / block->head_dim);
+    heads.push_back(block->heads());
     ff.push_back(block->gate->out_features());
+    grouped = grouped || block->grouped();
   }
-  config_["block_heads"] = heads;
+  if (!grouped) config_["block_heads"] = heads;  // grouped heads are never pruned
   config_["block_d_ff"] = ff;
 }
 

@@ -193,8 +193,40 @@ expect_bad "recipe: out of range"    "field 'sparsity'"    compress "$dir/model.
 expect_bad "text: empty file"        "empty.txt: file is empty" train --arch transformer --data "text:$dir/empty.txt" --out "$dir/o13.safetensors"
 expect_bad "compress missing folder"  "does not exist"      compress "$dir/model.safetensors" --method int8 --out "$dir/no/dir/c6.safetensors"
 
-leftovers=$(find "$dir" -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' | wc -l)
+# Hugging Face checkpoint folders (tests/cli/hf_fixture.py writes them in the exact layout).
+fixture="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/hf_fixture.py"
+hf="$dir/hf"
+$fixture make llama "$hf/good"
+$fixture make mistral "$hf/no-shard" && rm "$hf/no-shard/model-00002-of-00002.safetensors"
+$fixture make llama "$hf/extra" --extra-tensor
+$fixture make llama "$hf/missing" --drop model.layers.1.mlp.up_proj.weight
+# edit_config FOLDER KEY JSON-VALUE: a copy of the good checkpoint with one config key changed
+edit_config() {
+  cp -r "$hf/good" "$1"
+  python3 -c 'import json, sys; p = sys.argv[1] + "/config.json"; c = json.load(open(p)); c[sys.argv[2]] = json.loads(sys.argv[3]); json.dump(c, open(p, "w"))' "$1" "$2" "$3"
+}
+edit_config "$hf/shape" intermediate_size 176
+edit_config "$hf/arch" architectures '["GPT2LMHeadModel"]'
+edit_config "$hf/act" hidden_act '"gelu_new"'
+edit_config "$hf/gqa" num_key_value_heads 3
+cp -r "$hf/good" "$hf/truncated"
+truncate -s -100 "$hf/truncated/model.safetensors"
+mkdir -p "$hf/empty"
+expect_bad "hf: missing shard"        "shard 'model-00002-of-00002.safetensors' is missing" eval "$hf/no-shard" --data addition
+expect_bad "hf: shape mismatch"       "tensor 'model.layers.0.mlp.gate_proj.weight': shape [160,64] (expected [176,64])" eval "$hf/shape" --data addition
+expect_bad "hf: unknown architecture" "'GPT2LMHeadModel' is not supported" compress "$hf/arch" --method int8 --data addition --out "$dir/h1.safetensors"
+expect_bad "hf: truncated tensor"     "truncated/model.safetensors"         eval "$hf/truncated" --data addition
+expect_bad "hf: extra tensor"         "unexpected tensor 'model.layers.0.mlp.extra_proj.weight'" eval "$hf/extra" --data addition
+expect_bad "hf: missing tensor"       "tensor 'model.layers.1.mlp.up_proj.weight' is missing" export "$hf/missing" --out "$dir/h2.pt"
+expect_bad "hf: unsupported act"      "field 'hidden_act': 'gelu_new' is not supported" eval "$hf/act" --data addition
+expect_bad "hf: kv heads"             "do not divide"                       generate "$hf/gqa" --prompt "1+1="
+expect_bad "hf: folder, no config"    "has no config.json"                  eval "$hf/empty" --data addition
+expect_bad "hf: inspect bad config"   "'GPT2LMHeadModel' is not supported"  inspect "$hf/arch"
+
+# (the checkpoint folders are inputs, made after the marker)
+leftovers=$(find "$dir" -path "$dir/hf" -prune -o \( -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' \) -print | wc -l)
 [ -e "$dir/cmp" ] && leftovers=$((leftovers + 1))
+[ -e "$dir/h2.pt" ] && leftovers=$((leftovers + 1))
 if [ "$leftovers" -ne 0 ]; then
   echo "FAIL: bad input left output files behind:"; find "$dir" -newer "$dir/short.safetensors"
   failures=$((failures + 1))

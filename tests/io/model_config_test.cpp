@@ -29,6 +29,34 @@ TEST(ModelConfig, ValidationNamesTheField) {
   EXPECT_NE(error(t).find("unknown field 'bogus'"), std::string::npos);
 }
 
+TEST(ModelConfig, LlamaFamilyOptions) {
+  auto t = default_config("transformer", {}, 256, 16);
+  t.update({{"n_kv_heads", 2}, {"head_dim", 48}, {"qkv_bias", true}, {"qk_norm", true}});
+  const auto valid = validate_config(t, "cfg");
+  EXPECT_DOUBLE_EQ(valid["norm_eps"].get<double>(), 1e-5);  // filled
+  auto error = [](nlohmann::json c) {
+    try {
+      validate_config(c, "cfg");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  auto with = [&](const char* key, nlohmann::json value) {
+    auto c = t;
+    c[key] = std::move(value);
+    return error(c);
+  };
+  EXPECT_NE(with("n_kv_heads", 3).find("do not divide"), std::string::npos);
+  EXPECT_NE(with("n_kv_heads", 8).find("'n_kv_heads'"), std::string::npos);
+  EXPECT_NE(with("head_dim", 47).find("even head size"), std::string::npos);
+  EXPECT_NE(with("qk_norm", 1).find("'qk_norm': expected true or false"), std::string::npos);
+  EXPECT_NE(with("block_heads", {4, 4, 4}).find("without grouped-query attention"),
+            std::string::npos);
+  EXPECT_NE(with("rope_scaling", {{"type", "dynamic"}}).find("'rope_scaling'"), std::string::npos);
+  EXPECT_NE(with("norm_eps", -1.0).find("'norm_eps'"), std::string::npos);
+}
+
 TEST(ModelConfig, DefaultsValidateAndFillRopeBase) {
   for (const std::string& arch : known_archs()) {
     auto c = default_config(arch, {1, 16, 16}, 12, 32);

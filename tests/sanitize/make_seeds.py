@@ -57,6 +57,29 @@ def main():
             "bad_heads.json": json.dumps({"arch": "transformer", "vocab": 256, "d_model": 96,
                                           "n_layers": 1, "n_heads": 5, "d_ff": 8, "max_seq": 8}),
         },
+        "hf_config": {
+            "llama32.json": json.dumps({
+                "architectures": ["LlamaForCausalLM"], "vocab_size": 128256,
+                "hidden_size": 2048, "intermediate_size": 8192, "num_hidden_layers": 16,
+                "num_attention_heads": 32, "num_key_value_heads": 8, "head_dim": 64,
+                "max_position_embeddings": 131072, "rms_norm_eps": 1e-5, "rope_theta": 500000.0,
+                "rope_scaling": {"factor": 32.0, "high_freq_factor": 4.0, "low_freq_factor": 1.0,
+                                 "original_max_position_embeddings": 8192, "rope_type": "llama3"},
+                "tie_word_embeddings": True, "torch_dtype": "bfloat16"}),
+            "mistral.json": json.dumps({
+                "architectures": ["MistralForCausalLM"], "vocab_size": 32000, "hidden_size": 4096,
+                "intermediate_size": 14336, "num_hidden_layers": 32, "num_attention_heads": 32,
+                "num_key_value_heads": 8, "head_dim": None, "max_position_embeddings": 32768,
+                "sliding_window": 4096, "rope_theta": 10000.0, "rope_scaling": None}),
+            "qwen3.json": json.dumps({
+                "architectures": ["Qwen3ForCausalLM"], "vocab_size": 151936, "hidden_size": 1024,
+                "intermediate_size": 3072, "num_hidden_layers": 28, "num_attention_heads": 16,
+                "num_key_value_heads": 8, "head_dim": 128, "max_position_embeddings": 40960,
+                "rope_scaling": {"rope_type": "linear", "factor": 2.0},
+                "use_sliding_window": False, "attention_bias": False}),
+            "bad.json": json.dumps({"architectures": ["Qwen2ForCausalLM"], "hidden_act": "gelu",
+                                    "num_key_value_heads": 3}),
+        },
         "recipe": {
             "chain.json": json.dumps({"description": "distill, prune, quantize", "steps": [
                 {"method": "distill", "student": {"hidden": [128, 128]}, "temperature": 4},

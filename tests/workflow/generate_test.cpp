@@ -66,6 +66,53 @@ TEST(KvCache, Int8CacheEqualsItsSimulationAndCostsLittle) {
   EXPECT_EQ(cache.bytes(), 2 * layers * 2 * 20 * (d + 4 * heads));
 }
 
+// The Llama family's options: grouped-query attention (kv heads shared by query groups), heads
+// of their own size, q/k/v biases, q/k norms and llama3 RoPE scaling. The cache holds only the
+// kv heads; decoding through it (F32 and int8) equals the full forward.
+class LlamaFamilyCache : public ::testing::TestWithParam<nlohmann::json> {};
+
+TEST_P(LlamaFamilyCache, DecodingEqualsTheFullForward) {
+  torch::manual_seed(1);
+  nlohmann::json config = io::default_config("transformer", {}, 256, 24);
+  config.update(GetParam());
+  auto model = std::dynamic_pointer_cast<nn::Transformer>(nn::make_model(config, "test"));
+  model->eval();
+  torch::NoGradGuard guard;
+  const auto tokens = torch::randint(0, 256, {2, 20}, torch::kInt64);
+  const auto full = model->forward(tokens);
+  model->set_kv_simulation(nn::KvCacheFormat::Int8);
+  const auto simulated = model->forward(tokens);
+  model->set_kv_simulation(nn::KvCacheFormat::F32);
+  const int64_t kv_heads = config["n_kv_heads"], hd = config.value("head_dim", 32);
+  for (const auto format : {nn::KvCacheFormat::F32, nn::KvCacheFormat::Int8}) {
+    nn::KvCache cache = model->make_cache(2, 20, format);
+    std::vector<torch::Tensor> parts{model->forward_cached(tokens.narrow(1, 0, 8), cache)};
+    for (int64_t i = 8; i < 20; ++i)
+      parts.push_back(model->forward_cached(tokens.narrow(1, i, 1), cache));
+    const auto& want = format == nn::KvCacheFormat::F32 ? full : simulated;
+    EXPECT_LE((torch::cat(parts, 1) - want).abs().max().item<float>(), 1e-4f);
+    const int64_t per_value = format == nn::KvCacheFormat::F32 ? 4 * hd : hd + 4;
+    EXPECT_EQ(cache.bytes(), 3 * 2 * 2 * 20 * kv_heads * per_value);  // 3 blocks, K and V
+  }
+  EXPECT_GT((simulated - full).abs().max().item<float>(), 0.0f);
+}
+
+INSTANTIATE_TEST_SUITE_P(Options, LlamaFamilyCache,
+                         ::testing::Values(nlohmann::json{{"n_kv_heads", 2}},
+                                           nlohmann::json{{"n_kv_heads", 1}, {"norm_eps", 1e-6}},
+                                           nlohmann::json{
+                                               {"n_kv_heads", 2},
+                                               {"head_dim", 24},
+                                               {"qkv_bias", true},
+                                               {"qk_norm", true},
+                                               {"rope_base", 500000.0},
+                                               {"rope_scaling",
+                                                {{"type", "llama3"},
+                                                 {"factor", 8.0},
+                                                 {"low_freq_factor", 1.0},
+                                                 {"high_freq_factor", 4.0},
+                                                 {"original_max_position_embeddings", 16}}}}));
+
 // The cache's quantizer (kernels/attention) and the no-cache simulation's LibTorch formula
 // store the same codes and scales.
 TEST(KvCache, CacheQuantizerEqualsTheSimulationBitForBit) {
