@@ -114,14 +114,16 @@ Transformer::Transformer(nlohmann::json config) : Model(std::move(config)) {
   for (int64_t i = 0; i < layers; ++i) {
     Block block(d, head_dim, norm_eps, config_.value("qk_norm", false));
     const int64_t width = block_heads[i] * head_dim, ff = block_ff[i];
+    // Without grouping every query head has its own key/value head, pruned along with it.
+    const int64_t kv_width = (kv_heads == heads ? block_heads[i] : kv_heads) * head_dim;
     block_list->push_back(block);
     const std::string p = fmt::format("blocks.{}.", i);
     auto linear = [](int64_t in, int64_t out, bool bias = false) {
       return std::make_shared<DenseLinear>(in, out, bias);
     };
     add_layer(*block, "q", p + "q", block->q, linear(d, width, qkv_bias));
-    add_layer(*block, "k", p + "k", block->k, linear(d, kv_heads * head_dim, qkv_bias));
-    add_layer(*block, "v", p + "v", block->v, linear(d, kv_heads * head_dim, qkv_bias));
+    add_layer(*block, "k", p + "k", block->k, linear(d, kv_width, qkv_bias));
+    add_layer(*block, "v", p + "v", block->v, linear(d, kv_width, qkv_bias));
     add_layer(*block, "o", p + "o", block->o, linear(width, d));
     add_layer(*block, "gate", p + "gate", block->gate, linear(d, ff));
     block->gate->set_fused_activation(kernels::Activation::Silu);

@@ -18,8 +18,10 @@ import os
 import struct
 import sys
 
-import numpy as np
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "export"))
+from check_torchscript import read_safetensors  # noqa: E402  (one hand-written reader)
 
 # Each architecture's config, with the options that make it differ from the others.
 CONFIGS = {
@@ -128,26 +130,6 @@ def write_safetensors(path, tensors, labels):
     raw += b" " * (-len(raw) % 8)
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(raw)) + raw + b"".join(blobs))
-
-
-def read_safetensors(path):
-    raw = open(path, "rb").read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        a, b = info["data_offsets"]
-        buf = bytearray(raw[8 + n + a:8 + n + b])
-        if info["dtype"] == "BF16":
-            t = torch.frombuffer(buf, dtype=torch.int16).view(torch.bfloat16) if buf else \
-                torch.zeros(0, dtype=torch.bfloat16)
-        else:
-            t = torch.from_numpy(np.frombuffer(bytes(buf), dtype={
-                "F16": np.float16, "F32": np.float32, "I64": np.int64}[info["dtype"]]).copy())
-        out[name] = t.reshape(info["shape"])
-    return out
 
 
 def make(arch, out_dir, extra_tensor=False, drop=None):

@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import torch
 
-DTYPES = {"F32": np.float32, "I64": np.int64}
+DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I16": np.int16}
 
 
 def read_safetensors(path):
@@ -26,8 +26,11 @@ def read_safetensors(path):
         if name == "__metadata__":
             continue
         a, b = info["data_offsets"]
-        array = np.frombuffer(raw[8 + n + a:8 + n + b], dtype=DTYPES[info["dtype"]])
-        out[name] = torch.from_numpy(array.reshape(info["shape"]).copy())
+        bf16 = info["dtype"] == "BF16"  # numpy has no bfloat16: read the bits as int16
+        dtype = DTYPES["I16" if bf16 else info["dtype"]]
+        array = np.frombuffer(raw[8 + n + a:8 + n + b], dtype=dtype)
+        t = torch.from_numpy(array.reshape(info["shape"]).copy())
+        out[name] = t.view(torch.bfloat16) if bf16 else t
     return out
 
 

@@ -90,7 +90,13 @@ TEST_P(LlamaFamilyCache, DecodingEqualsTheFullForward) {
     for (int64_t i = 8; i < 20; ++i)
       parts.push_back(model->forward_cached(tokens.narrow(1, i, 1), cache));
     const auto& want = format == nn::KvCacheFormat::F32 ? full : simulated;
-    EXPECT_LE((torch::cat(parts, 1) - want).abs().max().item<float>(), 1e-4f);
+    SCOPED_TRACE(format == nn::KvCacheFormat::F32 ? "f32 cache" : "int8 cache");
+    // Int8: keys computed a step at a time (another GEMM shape, and on AVX2 another summation
+    // order) than in the whole-sequence simulation can round to the neighbouring code: measured
+    // 3e-4 on AVX2 with one kv head for four query heads, where one code reaches four heads.
+    const float limit =
+        format == nn::KvCacheFormat::F32 ? 1e-4f : 1e-3f * full.abs().max().item<float>();
+    EXPECT_LE((torch::cat(parts, 1) - want).abs().max().item<float>(), limit);
     const int64_t per_value = format == nn::KvCacheFormat::F32 ? 4 * hd : hd + 4;
     EXPECT_EQ(cache.bytes(), 3 * 2 * 2 * 20 * kv_heads * per_value);  // 3 blocks, K and V
   }
