@@ -46,7 +46,12 @@ void run_generate(GenerateArgs& a) {
   for (unsigned char c : a.prompt) prompt.push_back(c);
   a.options.kv_cache = !a.no_cache;
   if (a.kv_int8) a.options.kv_format = nn::KvCacheFormat::Int8;
-  a.options.stop_token = a.no_stop ? -1 : '\n';
+  // An imported model stops at its end-of-sequence ids, one of our byte models at a newline.
+  const nlohmann::json& config = model.config();
+  if (!a.no_stop)
+    a.options.stop_tokens = config.contains("eos_ids")
+                                ? config["eos_ids"].get<std::vector<int64_t>>()
+                                : std::vector<int64_t>{'\n'};
   const workflow::GenerateResult r = workflow::generate(model, prompt, a.options);
   fmt::print("{}{}\n", a.prompt, printable(r.tokens));
   const double per_token =
@@ -82,7 +87,9 @@ void add_generate_command(CLI::App& app) {
   cmd->add_flag("--kv-int8", args->kv_int8,
                 "Keep the KV cache in int8 (per position and head scales): 3.6x less memory at "
                 "head size 32; its accuracy cost: quantize eval --kv-int8");
-  cmd->add_flag("--no-stop", args->no_stop, "Do not stop at a newline");
+  cmd->add_flag("--no-stop", args->no_stop,
+                "Do not stop at a newline (or, for a model with end-of-sequence ids such as an "
+                "imported checkpoint, at those)");
   add_common_options(cmd, args->common);
   cmd->callback([args] { run_generate(*args); });
 }

@@ -46,6 +46,22 @@ json map_rope_scaling(const json& hf, const std::string& where) {
   return out;
 }
 
+// "eos_token_id": one id or a list of them (null or absent: none).
+std::vector<int64_t> eos_ids(const json& obj, const std::string& where) {
+  if (!present(obj, "eos_token_id")) return {};
+  const json& ids = obj["eos_token_id"];
+  const json list = ids.is_array() ? ids : json::array({ids});
+  QZ_CHECK(!list.empty() && list.size() <= 16,
+           "{}: field 'eos_token_id': expected a token id or a list of 1 to 16", where);
+  std::vector<int64_t> out;
+  for (const auto& id : list) {
+    QZ_CHECK(id.is_number_integer() && id.get<int64_t>() >= 0,
+             "{}: field 'eos_token_id': expected non-negative integer token ids", where);
+    out.push_back(id.get<int64_t>());
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& hf_architectures() {
@@ -108,6 +124,7 @@ HfConfig map_hf_config(const json& hf, const std::string& where) {
   if (json scaling = map_rope_scaling(hf, where); !scaling.is_null()) c["rope_scaling"] = scaling;
   if (qwen2) c["qkv_bias"] = true;
   if (qwen3) c["qk_norm"] = true;
+  if (auto eos = eos_ids(hf, where); !eos.empty()) c["eos_ids"] = eos;
   out.config = validate_config(c, where + " (as quantize's transformer config)");
   out.tied_embeddings = flag(hf, "tie_word_embeddings", where, false);
   if (present(hf, "torch_dtype")) out.torch_dtype = json_string(hf, "torch_dtype", where);
@@ -121,7 +138,19 @@ bool is_hf_checkpoint_dir(const std::string& dir) {
 
 HfConfig read_hf_config(const std::string& dir) {
   const std::string path = (fs::path(dir) / "config.json").string();
-  return map_hf_config(read_json_file(path), path);
+  HfConfig out = map_hf_config(read_json_file(path), path);
+  // generation_config.json's end-of-sequence ids win over config.json's (Llama 3 lists more).
+  const fs::path generation = fs::path(dir) / "generation_config.json";
+  std::error_code ec;
+  if (fs::is_regular_file(generation, ec)) {
+    const json g = read_json_file(generation.string());
+    QZ_CHECK(g.is_object(), "{}: expected a JSON object", generation.string());
+    if (auto eos = eos_ids(g, generation.string()); !eos.empty()) {
+      out.config["eos_ids"] = eos;
+      out.config = validate_config(out.config, generation.string() + " (eos_token_id)");
+    }
+  }
+  return out;
 }
 
 std::string hf_tensor_name(const std::string& ours) {

@@ -35,7 +35,8 @@ HfConfig map_hf_config(const nlohmann::json& hf, const std::string& where);
 
 // True when `dir` is a folder holding config.json.
 bool is_hf_checkpoint_dir(const std::string& dir);
-// Reads and maps `dir`/config.json.
+// Reads and maps `dir`/config.json; end-of-sequence ids ("eos_ids") come from
+// generation_config.json when it names them, else from config.json.
 HfConfig read_hf_config(const std::string& dir);
 
 // The checkpoint's name for one of our tensors ("blocks.0.q.weight" →

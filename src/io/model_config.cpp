@@ -23,7 +23,7 @@ json validate_transformer(const json& config, const std::string& w) {
   json_only_keys(config,
                  {"arch", "vocab", "d_model", "n_layers", "n_heads", "d_ff", "max_seq", "rope_base",
                   "block_heads", "block_d_ff", "head_dim", "n_kv_heads", "norm_eps", "qkv_bias",
-                  "qk_norm", "rope_scaling"},
+                  "qk_norm", "rope_scaling", "eos_ids"},
                  w);
   json out = config;
   json_int(config, "vocab", w, 2, kMaxVocab);
@@ -58,6 +58,12 @@ json validate_transformer(const json& config, const std::string& w) {
              widths.size());
   }
   json_int(config, "max_seq", w, 1, 1 << 20);
+  // The tokens that end a generated sequence (an imported checkpoint's eos ids).
+  if (config.contains("eos_ids")) {
+    const int64_t vocab = config["vocab"];
+    QZ_CHECK(!json_int_list(config, "eos_ids", w, 0, vocab - 1, 16).empty(),
+             "{}: field 'eos_ids': expected 1 to 16 token ids", w);
+  }
   if (!out.contains("rope_base")) out["rope_base"] = 10000.0;
   json_number(out, "rope_base", w, 1.0, 1e9);
   if (!out.contains("norm_eps")) out["norm_eps"] = 1e-5;

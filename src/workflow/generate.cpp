@@ -86,7 +86,9 @@ GenerateResult generate(nn::Transformer& model, const std::vector<int64_t>& prom
     if (o.keep_logits) r.logits.push_back(logits.clone());
     r.tokens.push_back(token);
     seq.push_back(token);
-    if (token == o.stop_token || static_cast<int64_t>(seq.size()) >= capacity) break;
+    const bool stop =
+        std::find(o.stop_tokens.begin(), o.stop_tokens.end(), token) != o.stop_tokens.end();
+    if (stop || static_cast<int64_t>(seq.size()) >= capacity) break;
     logits = o.kv_cache ? model.forward_cached(as_tensor(seq, seq.size() - 1), cache)[0][-1]
                         : model.forward(as_tensor(seq, 0))[0][-1];
   }

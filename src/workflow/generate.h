@@ -21,8 +21,8 @@ struct GenerateOptions {
   uint64_t seed = 0;
   bool kv_cache = true;
   nn::KvCacheFormat kv_format = nn::KvCacheFormat::F32;
-  int64_t stop_token = -1;   // stop after emitting this token (e.g. '\n'); -1: never
-  bool keep_logits = false;  // return each step's logits (tests compare cache and no cache)
+  std::vector<int64_t> stop_tokens;  // stop after emitting any of these ('\n', a model's eos)
+  bool keep_logits = false;          // return each step's logits (tests compare cache and no cache)
 };
 
 struct GenerateResult {

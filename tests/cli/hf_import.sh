@@ -79,6 +79,25 @@ for model in llama mistral; do
   echo "ok   generate $model: cached = uncached: $(cat "$work/g-cache.txt")"
 done
 
+# generate stops at the checkpoint's end-of-sequence ids (generation_config.json's win over
+# config.json's): made the first token greedy decoding picks, it stops after one token.
+"$QZ" inspect "$work/llama" --json | python3 -c 'import json, sys; c = json.load(sys.stdin)["metadata"]["config"]; assert c["eos_ids"] == [2, 4], c'
+"$QZ" generate "$work/llama" --prompt "12+34=" --max-tokens 1 --no-stop > "$work/first.txt" 2> /dev/null
+cp -r "$work/llama" "$work/llama-eos"
+python3 - "$work" <<'PY'
+import json, re, sys
+w = sys.argv[1]
+shown = open(f"{w}/first.txt", "rb").read()[len(b"12+34="):-1]  # one token, as generate prints it
+m = re.fullmatch(rb"<(\d+)>|\\x([0-9a-f]{2})|(.)", shown, re.S)
+token = int(m[1]) if m[1] else int(m[2], 16) if m[2] else m[3][0]
+json.dump({"eos_token_id": [7, token]}, open(f"{w}/llama-eos/generation_config.json", "w"))
+PY
+"$QZ" generate "$work/llama-eos" --prompt "12+34=" --max-tokens 12 2> "$work/eos.err" > /dev/null
+grep -q '^1 tokens;' "$work/eos.err" || { echo "FAIL: generate did not stop at eos: $(cat "$work/eos.err")"; exit 1; }
+"$QZ" generate "$work/llama-eos" --prompt "12+34=" --max-tokens 12 --no-stop 2> "$work/eos.err" > /dev/null
+grep -q '^12 tokens;' "$work/eos.err"
+echo "ok   generate stops at the checkpoint's eos ids (and not with --no-stop)"
+
 "$QZ" bench "$work/qwen2" --batch 1 --seconds 0.05 --context 8 --decode-tokens 2 \
   --json "$work/bench.json" --quiet > /dev/null
 python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); assert j, j' "$work/bench.json"

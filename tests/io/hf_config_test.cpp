@@ -58,6 +58,7 @@ TEST(HfConfig, MapsLlama32ToOurTransformer) {
   EXPECT_EQ(c["rope_scaling"]["type"], "llama3");
   EXPECT_EQ(c["rope_scaling"]["original_max_position_embeddings"], 8192);
   EXPECT_FALSE(c.contains("qkv_bias"));
+  EXPECT_EQ(c["eos_ids"], json::array({128001}));
 }
 
 TEST(HfConfig, ArchitectureOptionsAndDefaults) {
@@ -109,6 +110,9 @@ TEST(HfConfig, RefusalsNameTheFileAndKey) {
   EXPECT_NE(mapping_error(with("rope_scaling", {{"rope_type", "yarn"}, {"factor", 4.0}}))
                 .find("rope type 'yarn' is not supported"),
             std::string::npos);
+  EXPECT_NE(mapping_error(with("eos_token_id", "end")).find("'eos_token_id'"), std::string::npos);
+  EXPECT_NE(mapping_error(with("eos_token_id", {1, 200000})).find("'eos_ids'"),
+            std::string::npos);  // past the vocabulary
   json missing = llama_config();
   missing.erase("vocab_size");
   EXPECT_NE(mapping_error(missing).find("'vocab_size'"), std::string::npos);
@@ -173,6 +177,20 @@ TEST_F(HfShardsTest, IndexListsShardsBesideIt) {
   EXPECT_NE(error().find("is not a file name in the folder"), std::string::npos);
   write("model.safetensors.index.json", R"({"weights": {}})");
   EXPECT_NE(error().find("'weight_map'"), std::string::npos);
+}
+
+TEST_F(HfShardsTest, GenerationConfigEosIdsWin) {
+  write("config.json", llama_config().dump());
+  EXPECT_EQ(read_hf_config(dir_.string()).config["eos_ids"], json::array({128001}));
+  write("generation_config.json", R"({"bos_token_id": 128000, "eos_token_id": [128001, 128009]})");
+  EXPECT_EQ(read_hf_config(dir_.string()).config["eos_ids"], json::array({128001, 128009}));
+  write("generation_config.json", R"({"eos_token_id": 128256})");
+  try {
+    read_hf_config(dir_.string());
+    ADD_FAILURE() << "an eos id past the vocabulary was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("generation_config.json"), std::string::npos);
+  }
 }
 
 TEST(RopeScaling, PlainFrequencies) {

@@ -55,6 +55,16 @@ TEST(ModelConfig, LlamaFamilyOptions) {
             std::string::npos);
   EXPECT_NE(with("rope_scaling", {{"type", "dynamic"}}).find("'rope_scaling'"), std::string::npos);
   EXPECT_NE(with("norm_eps", -1.0).find("'norm_eps'"), std::string::npos);
+  EXPECT_NE(with("eos_ids", {2, 256}).find("'eos_ids'"), std::string::npos);  // vocab 256
+  EXPECT_NE(with("eos_ids", nlohmann::json::array()).find("'eos_ids'"), std::string::npos);
+  EXPECT_EQ(validate_config(
+                [&] {
+                  auto c = t;
+                  c["eos_ids"] = {2, 255};
+                  return c;
+                }(),
+                "cfg")["eos_ids"],
+            nlohmann::json({2, 255}));
 }
 
 TEST(ModelConfig, DefaultsValidateAndFillRopeBase) {

@@ -173,7 +173,7 @@ TEST(Generate, SamplingIsSeededAndTopOneIsGreedy) {
   EXPECT_NE(generate(*model, prompt, o).tokens, a);
   o.top_k = 1;
   EXPECT_EQ(generate(*model, prompt, o).tokens, greedy);
-  o.stop_token = greedy[2];  // generation ends right after the token's first appearance
+  o.stop_tokens = {-7, greedy[2]};  // generation ends right after the token's first appearance
   const auto first = std::find(greedy.begin(), greedy.end(), greedy[2]) - greedy.begin();
   EXPECT_EQ(static_cast<int64_t>(generate(*model, prompt, o).tokens.size()), first + 1);
   EXPECT_THROW(generate(*model, {}, o), InputError);
