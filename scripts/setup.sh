@@ -27,6 +27,11 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
+# npm installs the peers pinned in package.json (node-llama-cpp: llama.cpp's source, its GGUF
+# reader and tokenizer test vocabularies, read by tests/cli/gguf_inspect.sh). A Node.js from
+# elsewhere (NodeSource) brings its own npm, which Debian's npm package would conflict with.
+command -v npm > /dev/null || missing+=(npm)
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -45,7 +45,9 @@ data::DataOptions to_data_options(const DataArgs& args) {
 }
 
 void write_json_output(const std::string& path, const nlohmann::json& value) {
-  const std::string text = value.dump(2) + "\n";
+  // Strings from user files (a GGUF vocabulary) need not be UTF-8: replaced, never a throw.
+  const std::string text =
+      value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   if (path == "-") {
     fmt::print("{}", text);
     return;

@@ -1,6 +1,7 @@
 // quantize inspect FILE [--json]: tensors, dtypes, shapes, bytes and metadata of any
 // safetensors file; for a quantize model file also the kernel each quantized layer runs here;
-// for a Hugging Face checkpoint folder every shard's tensors and the config it maps to.
+// for a Hugging Face checkpoint folder every shard's tensors and the config it maps to; for a
+// GGUF file its typed metadata and tensor infos.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -8,6 +9,7 @@
 #include "cli/common_options.h"
 #include "core/error.h"
 #include "core/text_table.h"
+#include "io/gguf.h"
 #include "io/hf_config.h"
 #include "io/safetensors.h"
 #include "nn/model_file.h"
@@ -85,8 +87,74 @@ Listing list_checkpoint(const std::string& dir) {
   return out;
 }
 
+// A GGUF value as JSON: scalars as themselves, arrays as lists.
+nlohmann::json gguf_value_json(const io::GgufValue& v) {
+  nlohmann::json values = nlohmann::json::array();
+  for (const auto& s : v.strings) values.push_back(s);
+  for (int64_t i : v.ints) values.push_back(i);
+  for (double f : v.floats) values.push_back(f);
+  if (v.scalar_type() == io::GgufType::Bool)
+    for (auto& b : values) b = b.get<int64_t>() != 0;
+  return v.is_array() ? values : values[0];
+}
+
+// A value for the table: arrays by their length and first elements.
+std::string gguf_value_text(const io::GgufValue& v) {
+  const nlohmann::json j = gguf_value_json(v);
+  auto text = [](const nlohmann::json& e) {
+    return e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  if (!v.is_array()) return text(j);
+  std::string s = fmt::format("[{} × {}]", v.size(), io::gguf_type_name(v.element_type));
+  for (size_t i = 0; i < std::min<size_t>(v.size(), 4); ++i) s += " " + text(j[i]);
+  return v.size() > 4 ? s + " …" : s;
+}
+
+void inspect_gguf(const std::string& path, bool json) {
+  const io::GgufFile file = io::GgufFile::open(path);
+  uint64_t total = 0;
+  for (const auto& t : file.tensors()) total += t.nbytes;
+  if (json) {
+    nlohmann::json j = {{"file", path},
+                        {"format", "gguf"},
+                        {"version", file.version()},
+                        {"file_bytes", file.file_size()},
+                        {"alignment", file.alignment()},
+                        {"tensor_bytes", total}};
+    j["metadata"] = nlohmann::json::object();
+    for (const auto& kv : file.metadata()) {
+      nlohmann::json entry = {{"type", io::gguf_type_name(kv.value.type)},
+                              {"value", gguf_value_json(kv.value)}};
+      if (kv.value.is_array()) entry["element_type"] = io::gguf_type_name(kv.value.element_type);
+      j["metadata"][kv.key] = entry;
+    }
+    j["tensors"] = nlohmann::json::array();
+    for (const auto& t : file.tensors())
+      j["tensors"].push_back({{"name", t.name},
+                              {"type", io::ggml_type_info(t.ggml_type)->name},
+                              {"dims", t.dims},
+                              {"offset", t.offset},
+                              {"bytes", t.nbytes}});
+    write_json_output("-", j);
+    return;
+  }
+  TextTable kv_table({"key", "type", "value"});
+  for (const auto& kv : file.metadata())
+    kv_table.add_row({kv.key, io::gguf_type_name(kv.value.type), gguf_value_text(kv.value)});
+  fmt::print("{}: GGUF version {}, {} bytes ({} in {} tensors), alignment {}\n\n{}", path,
+             file.version(), file.file_size(), total, file.tensors().size(), file.alignment(),
+             kv_table.to_text());
+  if (file.tensors().empty()) return;
+  TextTable table({"tensor", "type", "dims (innermost first)", "bytes"});
+  for (const auto& t : file.tensors())
+    table.add_row({t.name, io::ggml_type_info(t.ggml_type)->name,
+                   fmt::format("[{}]", fmt::join(t.dims, ", ")), std::to_string(t.nbytes)});
+  fmt::print("\n{}", table.to_text());
+}
+
 void run_inspect(const InspectArgs& a) {
   apply_common_options(a.common);
+  if (io::GgufFile::has_magic(a.file)) return inspect_gguf(a.file, a.json);
   const bool folder = io::is_hf_checkpoint_dir(a.file);
   const Listing listing = folder ? list_checkpoint(a.file) : list_file(a.file);
   uint64_t total = 0;
@@ -138,8 +206,10 @@ void add_inspect_command(CLI::App& app) {
   auto args = std::make_shared<InspectArgs>();
   CLI::App* cmd = app.add_subcommand(
       "inspect",
-      "List a safetensors file's (or a Hugging Face checkpoint folder's) tensors and metadata");
-  cmd->add_option("file", args->file, "A .safetensors file or a Hugging Face checkpoint folder")
+      "List the tensors and metadata of a safetensors file, a Hugging Face checkpoint folder or a "
+      "GGUF file");
+  cmd->add_option("file", args->file,
+                  "A .safetensors file, a Hugging Face checkpoint folder or a .gguf file")
       ->required();
   cmd->add_flag("--json", args->json, "Print JSON instead of a table");
   add_common_options(cmd, args->common);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "io/dtype.h"
+#include "io/mapped_file.h"
 
 namespace qz::io {
 
@@ -59,11 +60,10 @@ class SafetensorsFile {
   std::span<const std::byte> bytes(const TensorInfo& tensor) const;
 
  private:
-  struct Mapping;
   void parse(const SafetensorsLimits& limits);
 
   std::string path_;
-  std::shared_ptr<Mapping> mapping_;
+  MappedFile mapped_;
   const std::byte* base_ = nullptr;
   uint64_t size_ = 0;
   uint64_t header_size_ = 0;

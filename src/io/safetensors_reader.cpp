@@ -1,8 +1,3 @@
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -12,6 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "io/mapped_file.h"
 #include "io/safetensors.h"
 
 namespace qz::io {
@@ -21,16 +17,6 @@ int64_t TensorInfo::numel() const {
   for (int64_t d : shape) n *= d;
   return n;
 }
-
-// Owns either a read-only mmap of a file or an in-memory image.
-struct SafetensorsFile::Mapping {
-  void* addr = nullptr;
-  size_t length = 0;
-  std::vector<std::byte> owned;
-  ~Mapping() {
-    if (addr != nullptr) munmap(addr, length);
-  }
-};
 
 namespace {
 
@@ -143,28 +129,9 @@ TensorInfo parse_tensor_entry(const std::string& name, const json& entry, const 
 SafetensorsFile SafetensorsFile::open(const std::string& path, const SafetensorsLimits& limits) {
   SafetensorsFile file;
   file.path_ = path;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  QZ_CHECK(fd >= 0, "[safetensors] {}: cannot open: {}", path, std::strerror(errno));
-  struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw InputError(fmt::format("[safetensors] {}: not a regular file", path));
-  }
-  file.size_ = static_cast<uint64_t>(st.st_size);
-  auto mapping = std::make_shared<Mapping>();
-  if (file.size_ > 0) {
-    void* addr = mmap(nullptr, file.size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (addr == MAP_FAILED) {
-      ::close(fd);
-      throw InputError(
-          fmt::format("[safetensors] {}: mmap failed: {}", path, std::strerror(errno)));
-    }
-    mapping->addr = addr;
-    mapping->length = file.size_;
-    file.base_ = static_cast<const std::byte*>(addr);
-  }
-  ::close(fd);
-  file.mapping_ = std::move(mapping);
+  file.mapped_ = MappedFile::open(path, "[safetensors]");
+  file.base_ = file.mapped_.data();
+  file.size_ = file.mapped_.size();
   file.parse(limits);
   return file;
 }
@@ -173,11 +140,9 @@ SafetensorsFile SafetensorsFile::from_bytes(std::vector<std::byte> bytes, const 
                                             const SafetensorsLimits& limits) {
   SafetensorsFile file;
   file.path_ = label;
-  auto mapping = std::make_shared<Mapping>();
-  mapping->owned = std::move(bytes);
-  file.size_ = mapping->owned.size();
-  file.base_ = mapping->owned.data();
-  file.mapping_ = std::move(mapping);
+  file.mapped_ = MappedFile::from_bytes(std::move(bytes));
+  file.base_ = file.mapped_.data();
+  file.size_ = file.mapped_.size();
   file.parse(limits);
   return file;
 }

@@ -223,8 +223,14 @@ expect_bad "hf: kv heads"             "do not divide"                       gene
 expect_bad "hf: folder, no config"    "has no config.json"                  eval "$hf/empty" --data addition
 expect_bad "hf: inspect bad config"   "'GPT2LMHeadModel' is not supported"  inspect "$hf/arch"
 
-# (the checkpoint folders are inputs, made after the marker)
-leftovers=$(find "$dir" -path "$dir/hf" -prune -o \( -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' \) -print | wc -l)
+# GGUF files (tests/sanitize/make_seeds.py writes the truncated one).
+python3 "$(cd "$(dirname "$0")" && pwd)/../sanitize/make_seeds.py" "$dir/seeds"
+printf 'GGUF\x09\x00\x00\x00' > "$dir/version.gguf"
+expect_bad "gguf: truncated tensor"   "tensor 'w': 16 bytes at offset 0 run past the end" inspect "$dir/seeds/gguf/truncated.gguf"
+expect_bad "gguf: unknown version"    "version.gguf: version 9 (expected 2 or 3)" inspect "$dir/version.gguf"
+
+# (the checkpoint folders and seeds are inputs, made after the marker)
+leftovers=$(find "$dir" \( -path "$dir/hf" -o -path "$dir/seeds" \) -prune -o \( -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' \) -print | wc -l)
 [ -e "$dir/cmp" ] && leftovers=$((leftovers + 1))
 [ -e "$dir/h2.pt" ] && leftovers=$((leftovers + 1))
 if [ "$leftovers" -ne 0 ]; then

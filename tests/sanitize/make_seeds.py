@@ -21,6 +21,31 @@ def safetensors(tensors, metadata=None):
     return struct.pack("<Q", len(text)) + text + data
 
 
+def gguf(kvs, tensors, alignment=32):
+    """kvs: [(key, type, packed value bytes)]; tensors: [(name, dims, ggml type, data bytes)],
+    laid out in order, each at the next multiple of `alignment`."""
+    def string(s):
+        return struct.pack("<Q", len(s)) + s.encode()
+    out = b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(kvs))
+    for key, kind, raw in kvs:
+        out += string(key) + struct.pack("<I", kind) + raw
+    data, offsets = b"", []
+    for _, _, _, raw in tensors:
+        data += b"\0" * (-len(data) % alignment)
+        offsets.append(len(data))
+        data += raw
+    for (name, dims, kind, _), offset in zip(tensors, offsets):
+        out += string(name) + struct.pack("<I", len(dims)) + struct.pack(f"<{len(dims)}q", *dims)
+        out += struct.pack("<IQ", kind, offset)
+    out += b"\0" * (-len(out) % alignment)
+    return out + data
+
+
+def gguf_strings(items):
+    return struct.pack("<IQ", 8, len(items)) + b"".join(
+        struct.pack("<Q", len(s.encode())) + s.encode() for s in items)
+
+
 def main():
     out = sys.argv[1]
     seeds = {
@@ -34,6 +59,22 @@ def main():
             "empty.safetensors": safetensors([]),
             "scalar.safetensors": safetensors([("x", "F64", [], bytes(8))]),
             "truncated.safetensors": safetensors([("w", "F32", [4], bytes(16))])[:-5],
+        },
+        "gguf": {
+            "model.gguf": gguf(
+                [("general.architecture", 8, struct.pack("<Q", 5) + b"llama"),
+                 ("llama.block_count", 4, struct.pack("<I", 2)),
+                 ("llama.rope.freq_base", 6, struct.pack("<f", 10000.0)),
+                 ("tokenizer.ggml.tokens", 9, gguf_strings(["<s>", "</s>", "\u2581a", "b"])),
+                 ("tokenizer.ggml.scores", 9, struct.pack("<IQ4f", 6, 4, 0, 0, -1, -2)),
+                 ("tokenizer.ggml.add_bos_token", 7, b"\x01")],
+                [("token_embd.weight", [8, 4], 0, bytes(128)),
+                 ("blk.0.attn_q.weight", [32, 2], 8, bytes(68)),
+                 ("blk.0.ffn_down.weight", [256], 12, bytes(144))]),
+            "vocab.gguf": gguf([("tokenizer.ggml.model", 8, struct.pack("<Q", 4) + b"gpt2"),
+                                ("general.alignment", 4, struct.pack("<I", 64)),
+                                ("tokenizer.ggml.merges", 9, gguf_strings(["a b", "ab c"]))], []),
+            "truncated.gguf": gguf([], [("w", [4], 0, bytes(16))])[:-5],
         },
         "json_fields": {
             "recipe.json": json.dumps({"steps": [{"method": "distill", "student": {"hidden": [128]}},
@@ -65,7 +106,8 @@ def main():
                 "max_position_embeddings": 131072, "rms_norm_eps": 1e-5, "rope_theta": 500000.0,
                 "rope_scaling": {"factor": 32.0, "high_freq_factor": 4.0, "low_freq_factor": 1.0,
                                  "original_max_position_embeddings": 8192, "rope_type": "llama3"},
-                "tie_word_embeddings": True, "torch_dtype": "bfloat16"}),
+                "tie_word_embeddings": True, "torch_dtype": "bfloat16",
+                "eos_token_id": [128001, 128008, 128009]}),
             "mistral.json": json.dumps({
                 "architectures": ["MistralForCausalLM"], "vocab_size": 32000, "hidden_size": 4096,
                 "intermediate_size": 14336, "num_hidden_layers": 32, "num_attention_heads": 32,
