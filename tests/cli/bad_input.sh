@@ -226,8 +226,34 @@ expect_bad "hf: inspect bad config"   "'GPT2LMHeadModel' is not supported"  insp
 # GGUF files (tests/sanitize/make_seeds.py writes the truncated one).
 python3 "$(cd "$(dirname "$0")" && pwd)/../sanitize/make_seeds.py" "$dir/seeds"
 printf 'GGUF\x09\x00\x00\x00' > "$dir/version.gguf"
+python3 - "$dir" <<'PY'
+import struct, sys
+d = sys.argv[1]
+def s(text):
+    return struct.pack("<Q", len(text)) + text.encode()
+def head(tensors, kvs):
+    return b"GGUF" + struct.pack("<IQQ", 3, tensors, kvs)
+def info(name, dims, kind, offset):
+    return s(name) + struct.pack("<I", len(dims)) + struct.pack(f"<{len(dims)}q", *dims) + struct.pack("<IQ", kind, offset)
+def pad(b):
+    return b + bytes(-len(b) % 32)
+files = {
+    "counts": head(1 << 60, 1 << 60),
+    "align": head(0, 1) + s("general.alignment") + struct.pack("<II", 4, 3),
+    "overlap": pad(head(2, 0) + info("a", [16], 0, 0) + info("b", [16], 0, 32)) + bytes(128),
+    "type": pad(head(1, 0) + info("t", [8], 77, 0)) + bytes(64),
+    "strlen": head(0, 1) + struct.pack("<Q", 1 << 40) + b"key" + bytes(16),
+}
+for name, raw in files.items():
+    open(f"{d}/{name}.gguf", "wb").write(raw)
+PY
 expect_bad "gguf: truncated tensor"   "tensor 'w': 16 bytes at offset 0 run past the end" inspect "$dir/seeds/gguf/truncated.gguf"
 expect_bad "gguf: unknown version"    "version.gguf: version 9 (expected 2 or 3)" inspect "$dir/version.gguf"
+expect_bad "gguf: huge counts"        "key-values cannot fit"               inspect "$dir/counts.gguf"
+expect_bad "gguf: bad alignment"      "'general.alignment': expected a u32 power of two" inspect "$dir/align.gguf"
+expect_bad "gguf: overlapping data"   "tensors 'a' and 'b' overlap"         inspect "$dir/overlap.gguf"
+expect_bad "gguf: unknown type"       "ggml type 77 is not one quantize reads" inspect "$dir/type.gguf"
+expect_bad "gguf: string past end"    "a key at byte 32 needs 1099511627776 bytes" inspect "$dir/strlen.gguf"
 
 # (the checkpoint folders and seeds are inputs, made after the marker)
 leftovers=$(find "$dir" \( -path "$dir/hf" -o -path "$dir/seeds" \) -prune -o \( -name '*.safetensors' -newer "$dir/short.safetensors" -o -name '.*tmp*' \) -print | wc -l)
