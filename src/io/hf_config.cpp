@@ -179,7 +179,7 @@ std::string hf_tensor_name(const std::string& ours) {
 }
 
 bool hf_tensor_ignorable(const std::string& name) {
-  return name.size() > 22 && name.ends_with("rotary_emb.inv_freq");
+  return name.ends_with(".rotary_emb.inv_freq");
 }
 
 HfShards read_hf_shards(const std::string& dir) {

@@ -64,9 +64,8 @@ ModelFile load_hf_checkpoint(const std::string& dir) {
     if (ours == "head.weight" && hf.tied_embeddings && !tensors.count(name))
       name = io::hf_tensor_name("embed.weight");
     auto it = tensors.find(name);
-    const std::string first_shard = files.front().path();
     QZ_CHECK(it != tensors.end(), "[model] {}: tensor '{}' is missing ({} has it)",
-             shards.shard_of.empty() ? first_shard : dir, name, hf.architecture);
+             shards.shard_of.empty() ? files.front().path() : dir, name, hf.architecture);
     const auto& [file, info] = it->second;
     const std::string where = fmt::format("[model] {}: tensor '{}'", file->path(), name);
     QZ_CHECK(info->dtype == io::Dtype::BF16 || info->dtype == io::Dtype::F16 ||
