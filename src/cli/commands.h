@@ -20,5 +20,6 @@ void add_generate_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_methods_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
 
 }  // namespace qz::cli

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   qz::cli::add_generate_command(app);
   qz::cli::add_bench_command(app);
   qz::cli::add_inspect_command(app);
+  qz::cli::add_tokenize_command(app);
   qz::cli::add_doctor_command(app);
   qz::cli::add_methods_command(app);
 

@@ -142,6 +142,17 @@ def main():
             "utf8.txt": bytes([4]) + "h\u00e9llo w\u00f6rld \U0001F600 ".encode() * 6,
             "binary.txt": bytes([8]) + b"abc\x00\xff\xfe" * 20,
         },
+        "tokenizer": {
+            "regex.bin": bytes([0]) + rb"(?i:'s|'t)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|\s+(?!\S)|\s+",
+            "bytelevel.bin": bytes([1]) + "hello world's 1234 \u00e9\u6211 \U0001F601\n\n".encode(),
+            "special.bin": bytes([5]) + b"he<|end|>ll\xff\xfe",
+            "sentencepiece.bin": bytes([2]) + "ab ba \u2581a \u00e9c".encode(),
+            "vocab.gguf": bytes([3]) + gguf(
+                [("tokenizer.ggml.model", 8, struct.pack("<Q", 4) + b"gpt2"),
+                 ("tokenizer.ggml.pre", 8, struct.pack("<Q", 5) + b"gpt-2"),
+                 ("tokenizer.ggml.tokens", 9, gguf_strings(["a", "b", "ab", "c", "abc"])),
+                 ("tokenizer.ggml.merges", 9, gguf_strings(["a b", "ab c"]))], []),
+        },
         "csv": {
             "header.csv": "x,y,label\n0.5,1,0\n-2e3,3.25,1\n7,8,2\n",
             "plain.csv": "1,2,0\r\n3,4,1\r\n\r\n5 , 6 ,1\n",

@@ -18,7 +18,7 @@ echo "sanitize: torch-free unit tests under ASan + UBSan"
 "$out/qz_fast_tests_san" --gtest_brief=1
 
 python3 "$here/make_seeds.py" "$out/seeds"
-for target in safetensors gguf json_fields csv idx model_config hf_config recipe text; do
+for target in safetensors gguf json_fields csv idx model_config hf_config recipe text tokenizer; do
   corpus="$out/corpus/$target"
   mkdir -p "$corpus"
   echo "sanitize: fuzz_$target for ${seconds}s"
